@@ -1,0 +1,151 @@
+//! Located import and export errors.
+
+use std::fmt;
+
+use crate::validate::ValidationError;
+
+/// Largest input accepted by any importer (64 MiB).
+pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
+
+/// Where in the input an error was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// Nowhere in particular (e.g. the whole file).
+    None,
+    /// A line (1-based) and, when known, a column (1-based).
+    Line {
+        /// Line number.
+        line: u64,
+        /// Column number.
+        column: Option<u64>,
+    },
+    /// A JSON pointer (RFC 6901) into a JSON document.
+    Pointer(String),
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::None => Ok(()),
+            Location::Line { line, column: Some(c) } => write!(f, "line {line}, column {c}"),
+            Location::Line { line, column: None } => write!(f, "line {line}"),
+            Location::Pointer(p) => write!(f, "{}", if p.is_empty() { "/" } else { p }),
+        }
+    }
+}
+
+/// The rule an input breaks.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ErrorKind {
+    /// The format could not be recognised from the bytes and the file name.
+    #[error("cannot tell the file format; pass it explicitly")]
+    UnknownFormat,
+    /// The input is larger than the limit.
+    #[error("input is {size} bytes; at most {max} are accepted")]
+    TooLarge {
+        /// Actual size.
+        size: usize,
+        /// Limit.
+        max: usize,
+    },
+    /// The input is not valid UTF-8.
+    #[error("input is not valid UTF-8")]
+    NotUtf8,
+    /// The input is not well-formed in its syntax (JSON, XML, YAML, CSV).
+    #[error("syntax error: {0}")]
+    Syntax(String),
+    /// A required field is missing.
+    #[error("required field {0:?} is missing")]
+    Missing(String),
+    /// A field has a value the format does not allow.
+    #[error("field {field:?}: {reason}")]
+    BadValue {
+        /// The field.
+        field: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The document nests deeper than the importer allows.
+    #[error("document nests deeper than {0} levels")]
+    TooDeep(usize),
+    /// A profile selects a control the catalog does not have.
+    #[error("profile selects control {0:?}, which the catalog does not contain")]
+    UnknownControl(String),
+    /// The imported framework breaks a structural rule.
+    #[error("{0}")]
+    Invalid(ValidationError),
+    /// The document is of a kind this importer does not handle (e.g. an OSCAL SSP).
+    #[error("unsupported document: {0}")]
+    Unsupported(String),
+}
+
+/// An import failure: which file, where in it, and which rule was broken. Nothing is returned on error,
+/// so an import is never half-applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}{sep}{location}: {kind}", sep = if matches!(location, Location::None) { "" } else { ": " })]
+pub struct ImportError {
+    /// File name as given by the caller (may be empty).
+    pub file: String,
+    /// Location inside the file.
+    pub location: Location,
+    /// The rule broken.
+    pub kind: ErrorKind,
+}
+
+impl ImportError {
+    /// Builds an error without a file name; importers fill the file in at the top level.
+    pub fn new(location: Location, kind: ErrorKind) -> Self {
+        Self { file: String::new(), location, kind }
+    }
+
+    /// Error at a JSON pointer.
+    pub fn at(pointer: &str, kind: ErrorKind) -> Self {
+        Self::new(Location::Pointer(pointer.to_owned()), kind)
+    }
+
+    /// Error at a line.
+    pub fn line(line: u64, column: Option<u64>, kind: ErrorKind) -> Self {
+        Self::new(Location::Line { line, column }, kind)
+    }
+
+    /// Sets the file name.
+    pub fn in_file(mut self, file: &str) -> Self {
+        self.file = file.to_owned();
+        self
+    }
+}
+
+/// An export failure.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExportError {
+    /// The format cannot hold this content.
+    #[error("cannot export to {format}: {reason}")]
+    Unsupported {
+        /// Target format.
+        format: &'static str,
+        /// Why.
+        reason: String,
+    },
+    /// The serializer failed.
+    #[error("serialization failed: {0}")]
+    Serialize(String),
+}
+
+/// Checks the size limit and decodes UTF-8 (a leading BOM is skipped).
+pub(crate) fn as_text(bytes: &[u8]) -> Result<&str, ImportError> {
+    if bytes.len() > MAX_INPUT_BYTES {
+        return Err(ImportError::new(Location::None, ErrorKind::TooLarge { size: bytes.len(), max: MAX_INPUT_BYTES }));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        let before = &bytes[..e.valid_up_to()];
+        let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        ImportError::line(line, None, ErrorKind::NotUtf8)
+    })
+}
+
+/// Parses JSON, turning syntax errors into located errors.
+pub(crate) fn parse_json(text: &str) -> Result<serde_json::Value, ImportError> {
+    serde_json::from_str(text)
+        .map_err(|e| ImportError::line(e.line() as u64, Some(e.column() as u64), ErrorKind::Syntax(e.to_string())))
+}

@@ -1,0 +1,6 @@
+//! Integration tests for mamori-catalog.
+#![allow(clippy::unwrap_used)]
+
+mod builtin;
+mod formats;
+mod oscal;

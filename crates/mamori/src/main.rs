@@ -1,0 +1,343 @@
+//! The `mamori` binary: command line, configuration, and the subcommands.
+
+mod config;
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use mamori_store::{AdminPath, AuditVerify, DbConfig, NewUser, Role, Store};
+use mamori_web::{AppState, LogMailer, Mailer, NoMailer, WebConfig};
+
+use config::{DbArgs, FileConfig};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "mamori",
+    version,
+    about = "mamori (守り): industrial cybersecurity platform — supply chain, assessments, threat sharing"
+)]
+struct Cli {
+    #[command(flatten)]
+    db: DbArgs,
+    /// Log format: text or json.
+    #[arg(long, env = "MAMORI_LOG_FORMAT", global = true)]
+    log_format: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the web server (UI, REST API, operations endpoints).
+    Serve {
+        /// Address to listen on [default: 127.0.0.1:8080].
+        #[arg(long, env = "MAMORI_LISTEN")]
+        listen: Option<String>,
+        /// Seed the demo data set and print its accounts.
+        #[arg(long)]
+        demo: bool,
+        /// External base URL for links in e-mails [default: http://<listen>].
+        #[arg(long, env = "MAMORI_PUBLIC_URL")]
+        public_url: Option<String>,
+        /// Mark cookies Secure (use behind HTTPS).
+        #[arg(long, env = "MAMORI_SECURE_COOKIES")]
+        secure_cookies: Option<bool>,
+        /// Development mode: e-mails (with their one-time links) are written to the log.
+        #[arg(long, env = "MAMORI_DEV")]
+        dev: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Administrative tasks.
+    Admin {
+        #[command(subcommand)]
+        cmd: AdminCmd,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        cmd: AuditCmd,
+    },
+    /// Write a consistent copy of the SQLite database to FILE while the server runs.
+    Backup {
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Replace the SQLite database with a backup (stop the server first).
+    Restore {
+        #[arg(long)]
+        from: std::path::PathBuf,
+    },
+    /// Benchmarks that need no server.
+    Bench {
+        #[command(subcommand)]
+        cmd: BenchCmd,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum AdminCmd {
+    /// Create a user (password read from standard input) as a member of an organization,
+    /// creating the organization when it does not exist.
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        /// Organization slug.
+        #[arg(long)]
+        org: String,
+        /// owner, admin, assessor or viewer.
+        #[arg(long)]
+        role: Role,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long, default_value = "ja")]
+        lang: String,
+        /// Also make the user a platform administrator.
+        #[arg(long)]
+        platform_admin: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum AuditCmd {
+    /// Walk the hash chain and report the first broken link.
+    Verify,
+}
+
+#[derive(Subcommand, Debug)]
+enum BenchCmd {
+    /// Tiers, roll-up and concentration on a synthetic supply graph.
+    SupplyGraph {
+        #[arg(long, default_value_t = 1_000_000)]
+        orgs: usize,
+        #[arg(long, default_value_t = 5_000_000)]
+        edges: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::from(1)
+        }
+    }
+}
+
+fn init_logs(format: &str) -> anyhow::Result<()> {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("MAMORI_LOG")
+        .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        "json" => builder.json().init(),
+        "text" => builder.init(),
+        other => bail!("--log-format must be text or json, not '{other}'"),
+    }
+    Ok(())
+}
+
+fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
+    let file = FileConfig::load(cli.db.config.as_deref())?;
+    let log_format = cli.log_format.clone().or_else(|| file.log_format.clone()).unwrap_or_else(|| "text".into());
+    init_logs(&log_format)?;
+    if let Command::Bench { cmd: BenchCmd::SupplyGraph { orgs, edges, seed } } = &cli.command {
+        return bench_supply_graph(*orgs, *edges, *seed);
+    }
+    let db = cli.db.resolve(&file)?;
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
+    rt.block_on(async move {
+        match cli.command {
+            Command::Serve { listen, demo, public_url, secure_cookies, dev } => {
+                serve(&db, &file, listen, demo, public_url, secure_cookies, dev || file.dev.unwrap_or(false)).await
+            }
+            Command::Migrate => {
+                let store = Store::connect(&db).await.with_context(|| format!("cannot open {}", db.redacted()))?;
+                let n = store.migrate().await?;
+                println!(
+                    "{n} migration(s) applied; {} in total on {}",
+                    store.applied_migrations().await?.len(),
+                    db.redacted()
+                );
+                store.close().await?;
+                Ok(std::process::ExitCode::SUCCESS)
+            }
+            Command::Admin { cmd: AdminCmd::CreateUser { email, org, role, name, lang, platform_admin } } => {
+                let store = Store::open(&db).await?;
+                let mut password = String::new();
+                std::io::stdin()
+                    .take(4096)
+                    .read_to_string(&mut password)
+                    .context("cannot read the password from standard input")?;
+                let password = password.trim_end_matches(['\n', '\r']).to_string();
+                let operator = std::env::var("USER").unwrap_or_else(|_| "operator".into());
+                let user = store
+                    .admin_create_member(
+                        NewUser { name: name.unwrap_or_else(|| email.clone()), email, password, lang },
+                        &org,
+                        role,
+                        platform_admin,
+                        AdminPath::Cli { operator },
+                    )
+                    .await?;
+                println!("created {} as {role} of {org}", user.email);
+                store.close().await?;
+                Ok(std::process::ExitCode::SUCCESS)
+            }
+            Command::Audit { cmd: AuditCmd::Verify } => {
+                let store = Store::connect(&db).await?;
+                let verdict = store.audit_verify().await?;
+                store.close().await?;
+                match verdict {
+                    AuditVerify::Intact { entries } => {
+                        println!("audit chain intact: {entries} entries");
+                        Ok(std::process::ExitCode::SUCCESS)
+                    }
+                    AuditVerify::Broken { seq, reason } => {
+                        println!("audit chain BROKEN at entry {seq}: {reason}");
+                        Ok(std::process::ExitCode::from(2))
+                    }
+                }
+            }
+            Command::Backup { to } => {
+                let store = Store::connect(&db).await?;
+                let bytes = store.backup_to(&to).await?;
+                store.close().await?;
+                println!("backup written to {} ({bytes} bytes)", to.display());
+                Ok(std::process::ExitCode::SUCCESS)
+            }
+            Command::Restore { from } => {
+                let DbConfig::Sqlite { data_dir } = &db else {
+                    bail!("restore is built in for SQLite only; restore PostgreSQL with pg_restore (see README)");
+                };
+                let msg = Store::restore_from(data_dir, &from).await?;
+                println!("{msg}");
+                Ok(std::process::ExitCode::SUCCESS)
+            }
+            Command::Bench { .. } => unreachable_bench(),
+        }
+    })
+}
+
+fn unreachable_bench() -> anyhow::Result<std::process::ExitCode> {
+    bail!("benchmarks run before the database is opened")
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn serve(
+    db: &DbConfig,
+    file: &FileConfig,
+    listen: Option<String>,
+    demo: bool,
+    public_url: Option<String>,
+    secure_cookies: Option<bool>,
+    dev: bool,
+) -> anyhow::Result<std::process::ExitCode> {
+    let started = Instant::now();
+    let listen = listen.or_else(|| file.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
+    let addr: SocketAddr =
+        listen.parse().with_context(|| format!("--listen '{listen}' is not an address like 127.0.0.1:8080"))?;
+    let store = Store::open(db).await.with_context(|| format!("cannot open the database {}", db.redacted()))?;
+    if demo {
+        let password =
+            std::env::var("MAMORI_DEMO_PASSWORD").ok().filter(|p| !p.is_empty()).unwrap_or_else(random_password);
+        let summary = mamori_store::demo::seed(&store, &password).await.context("cannot seed the demo")?;
+        print_demo(&summary, &password, std::env::var("MAMORI_DEMO_PASSWORD").is_ok());
+    }
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+    let local = listener.local_addr()?;
+    let mut config = WebConfig {
+        public_url: public_url.or_else(|| file.public_url.clone()).unwrap_or_else(|| format!("http://{local}")),
+        ..WebConfig::default()
+    };
+    config.secure_cookies =
+        secure_cookies.or(file.secure_cookies).unwrap_or_else(|| config.public_url.starts_with("https://"));
+    if let Some(limit) = file.body_limit {
+        config.body_limit = limit.clamp(1024, 512 * 1024 * 1024);
+    }
+    if let Some(secs) = file.request_timeout_secs {
+        config.request_timeout = Duration::from_secs(secs.clamp(1, 3600));
+    }
+    let mailer: Arc<dyn Mailer> = if dev { Arc::new(LogMailer) } else { Arc::new(NoMailer) };
+    tracing::info!(
+        database = %db.redacted(),
+        public_url = %config.public_url,
+        secure_cookies = config.secure_cookies,
+        dev,
+        "configuration"
+    );
+    let state = AppState::new(store.clone(), config, mailer);
+    println!("mamori listening on http://{local}  (ready in {} ms)", started.elapsed().as_millis());
+    tracing::info!(%local, ready_ms = started.elapsed().as_millis() as u64, "ready");
+    mamori_web::serve(listener, state, shutdown_signal()).await?;
+    tracing::info!("shutting down");
+    store.close().await?;
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+fn random_password() -> String {
+    use rand::Rng;
+    const CHARS: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rngs::OsRng;
+    (0..16).map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char).collect()
+}
+
+fn print_demo(summary: &mamori_store::demo::DemoSummary, password: &str, from_env: bool) {
+    println!();
+    if summary.created {
+        println!("Demo seeded: {} organizations, {} supply links.", summary.organizations, summary.supply_links);
+    } else {
+        println!("Demo data already present; accounts keep the password they were seeded with.");
+    }
+    println!("Demo accounts (password {}):", if from_env { "from MAMORI_DEMO_PASSWORD" } else { "below" });
+    for a in &summary.accounts {
+        println!("  {:<40} {:<28} {:<24} {}", a.email, a.org, a.role, a.lang);
+    }
+    if summary.created || from_env {
+        println!("  password: {password}");
+    }
+    println!();
+}
+
+fn bench_supply_graph(orgs: usize, edges: usize, seed: u64) -> anyhow::Result<std::process::ExitCode> {
+    use mamori_chain::bench::{Phase, run_bench};
+    if orgs < 10 || edges < orgs / 10 {
+        bail!("use at least 10 organizations and orgs/10 edges");
+    }
+    let mut measured = Duration::ZERO;
+    let summary = run_bench(orgs, edges, seed, &mut |phase, d| {
+        println!("{:<14} {:>8.3} s", format!("{phase:?}").to_lowercase() + ":", d.as_secs_f64());
+        if matches!(phase, Phase::Tiers | Phase::Rollup | Phase::Concentration) {
+            measured += d;
+        }
+    });
+    println!("graph: {} organizations, {} edges, {} lead companies", summary.nodes, summary.edges, summary.leads);
+    println!("total: {:.3} s", measured.as_secs_f64());
+    println!("(total = tiers + rollup + concentration; generation, build and spof are reported above)");
+    Ok(std::process::ExitCode::SUCCESS)
+}

@@ -1,0 +1,98 @@
+//! Layers around every route: security headers, limits, panics, metrics and tracing.
+
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::AppState;
+use crate::error::{ApiError, Code, PROBLEM_JSON};
+
+/// No inline script anywhere; styles and scripts come from our own origin only.
+pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+pub fn wrap(router: Router, state: AppState) -> Router {
+    let limit = state.config.body_limit;
+    let timeout = state.config.request_timeout;
+    let hdr = |name: &'static str, value: &'static str| {
+        SetResponseHeaderLayer::if_not_present(HeaderName::from_static(name), HeaderValue::from_static(value))
+    };
+    router
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(RequestBodyLimitLayer::new(limit))
+        .layer(middleware::from_fn_with_state(state, track))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(hdr("content-security-policy", CSP))
+        .layer(hdr("x-content-type-options", "nosniff"))
+        .layer(hdr("x-frame-options", "DENY"))
+        .layer(hdr("referrer-policy", "same-origin"))
+        .layer(hdr("cross-origin-opener-policy", "same-origin"))
+        .layer(hdr("permissions-policy", "camera=(), microphone=(), geolocation=()"))
+        .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
+            tracing::error!("a handler panicked");
+            ApiError::new(Code::Internal).into_response()
+        }))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Counts responses by status class and total time, for `/metrics`.
+async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let resp = next.run(req).await;
+    let class = (resp.status().as_u16() / 100).clamp(1, 5) as usize - 1;
+    if let Some(c) = state.metrics.requests.get(class) {
+        c.fetch_add(1, Ordering::Relaxed);
+    }
+    state.metrics.duration_micros.fetch_add(start.elapsed().as_micros() as u64, Ordering::Relaxed);
+    resp
+}
+
+/// Under `/api`, any error response that is not already a problem document becomes one,
+/// so clients see one error shape even for rejections produced by the framework.
+pub async fn problem_json(req: Request, next: Next) -> Response {
+    let resp = next.run(req).await;
+    let status = resp.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return resp;
+    }
+    let is_problem = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(PROBLEM_JSON));
+    if is_problem {
+        return resp;
+    }
+    let (parts, body) = resp.into_parts();
+    let detail = axum::body::to_bytes(body, 4096)
+        .await
+        .ok()
+        .and_then(|b| String::from_utf8(b.to_vec()).ok())
+        .filter(|s| !s.trim().is_empty() && status.is_client_error());
+    let mut err = ApiError::new(Code::from_status(status));
+    err.detail = detail;
+    let mut out = err.into_response();
+    *out.status_mut() = status;
+    for (name, value) in parts.headers.iter() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            out.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    out
+}
+
+/// Turns a body into a response with an explicit content type.
+pub fn typed(content_type: &'static str, body: impl Into<Body>) -> Response {
+    ([(header::CONTENT_TYPE, content_type)], body.into()).into_response()
+}

@@ -1,0 +1,48 @@
+//! The OpenAPI 3.1 document served at `/api/v1/openapi.json`.
+
+use std::sync::LazyLock;
+
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::api::dto::*;
+use crate::api::extract::Page;
+
+struct Bearer;
+
+impl Modify for Bearer {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(c) = openapi.components.as_mut() {
+            c.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+        }
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "mamori API", description = "REST API of mamori. Errors are RFC 9457 problem documents with a stable `code`. Lists use `limit` and `cursor` and answer `{items, next_cursor}`."),
+    paths(
+        crate::api::auth_token,
+        crate::api::me,
+        crate::api::members,
+        crate::api::invitations,
+        crate::api::create_invitation,
+        crate::api::tokens,
+        crate::api::create_token,
+        crate::api::revoke_token,
+        crate::api::audit,
+        crate::api::suppliers,
+    ),
+    components(schemas(crate::Problem, AuthTokenRequest, AuthTokenResponse, OrgDto, MeResponse, MemberDto, InvitationRequest,
+        InvitationDto, InvitationCreated, TokenRequest, TokenDto, TokenCreated, AuditDto, SupplierDto,
+        Page<MemberDto>, Page<InvitationDto>, Page<TokenDto>, Page<AuditDto>, Page<SupplierDto>)),
+    modifiers(&Bearer)
+)]
+struct ApiDoc;
+
+static DOC: LazyLock<String> = LazyLock::new(|| ApiDoc::openapi().to_json().unwrap_or_else(|_| "{}".into()));
+
+/// The serialised document, built once.
+pub fn document() -> String {
+    DOC.clone()
+}
