@@ -1,6 +1,7 @@
 //! The `mamori` binary: command line, configuration, and the subcommands.
 
 mod config;
+mod smtp;
 
 use std::io::Read;
 use std::net::SocketAddr;
@@ -49,6 +50,12 @@ enum Command {
         /// Development mode: e-mails (with their one-time links) are written to the log.
         #[arg(long, env = "MAMORI_DEV")]
         dev: bool,
+        /// SMTP server for invitations and password resets, e.g. smtp://user:pass@host:587.
+        #[arg(long, env = "MAMORI_SMTP_URL", hide_env_values = true)]
+        smtp_url: Option<String>,
+        /// Sender address of outgoing e-mail.
+        #[arg(long, env = "MAMORI_SMTP_FROM", default_value = "mamori <noreply@localhost>")]
+        smtp_from: String,
     },
     /// Apply pending database migrations and exit.
     Migrate,
@@ -155,8 +162,13 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
     rt.block_on(async move {
         match cli.command {
-            Command::Serve { listen, demo, public_url, secure_cookies, dev } => {
-                serve(&db, &file, listen, demo, public_url, secure_cookies, dev || file.dev.unwrap_or(false)).await
+            Command::Serve { listen, demo, public_url, secure_cookies, dev, smtp_url, smtp_from } => {
+                let mailer: Arc<dyn Mailer> = match smtp_url.filter(|u| !u.is_empty()) {
+                    Some(url) => Arc::new(smtp::SmtpMailer::new(&url, &smtp_from)?),
+                    None if dev || file.dev.unwrap_or(false) => Arc::new(LogMailer),
+                    None => Arc::new(NoMailer),
+                };
+                serve(&db, &file, listen, demo, public_url, secure_cookies, mailer).await
             }
             Command::Migrate => {
                 let store = Store::connect(&db).await.with_context(|| format!("cannot open {}", db.redacted()))?;
@@ -230,7 +242,6 @@ fn unreachable_bench() -> anyhow::Result<std::process::ExitCode> {
     bail!("benchmarks run before the database is opened")
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn serve(
     db: &DbConfig,
     file: &FileConfig,
@@ -238,7 +249,7 @@ async fn serve(
     demo: bool,
     public_url: Option<String>,
     secure_cookies: Option<bool>,
-    dev: bool,
+    mailer: Arc<dyn Mailer>,
 ) -> anyhow::Result<std::process::ExitCode> {
     let started = Instant::now();
     let listen = listen.or_else(|| file.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
@@ -265,12 +276,11 @@ async fn serve(
     if let Some(secs) = file.request_timeout_secs {
         config.request_timeout = Duration::from_secs(secs.clamp(1, 3600));
     }
-    let mailer: Arc<dyn Mailer> = if dev { Arc::new(LogMailer) } else { Arc::new(NoMailer) };
     tracing::info!(
         database = %db.redacted(),
         public_url = %config.public_url,
         secure_cookies = config.secure_cookies,
-        dev,
+        mail_delivery = mailer.delivers(),
         "configuration"
     );
     let state = AppState::new(store.clone(), config, mailer);
