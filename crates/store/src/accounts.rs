@@ -390,7 +390,13 @@ impl Store {
         };
         let q = Query::select()
             .columns(user_columns())
-            .columns([Users::PasswordHash, Users::TotpSecret, Users::FailedLogins, Users::LockedUntil])
+            .columns([
+                Users::PasswordHash,
+                Users::TotpSecret,
+                Users::TotpLastStep,
+                Users::FailedLogins,
+                Users::LockedUntil,
+            ])
             .from(Users::Table)
             .and_where(Expr::col(Users::Email).eq(email.clone()))
             .to_owned();
@@ -407,22 +413,29 @@ impl Store {
         }
         let hash: String = row.try_get("", "password_hash")?;
         let mut ok = secrets::verify_password(password.to_string(), hash).await;
+        let mut totp_used: Option<i64> = None;
         if ok && user.totp_enabled {
             let secret: Option<String> = row.try_get("", "totp_secret")?;
+            let last: Option<i64> = row.try_get("", "totp_last_step")?;
             match totp_code.map(str::trim).filter(|c| !c.is_empty()) {
                 None => return Ok(LoginOutcome::MfaRequired),
-                Some(code) => ok = secret.is_some_and(|s| totp_matches(&s, &user.email, code)),
+                Some(code) => {
+                    totp_used = secret.and_then(|s| totp_accept(&s, &user.email, code, last));
+                    ok = totp_used.is_some();
+                }
             }
         }
         let actor = Actor::User { id: user.id.clone(), email: user.email.clone() };
         let txn = self.conn().begin().await?;
         let outcome = if ok {
-            let q = Query::update()
-                .table(Users::Table)
+            let mut q = Query::update();
+            q.table(Users::Table)
                 .value(Users::FailedLogins, 0i32)
                 .value(Users::LockedUntil, Option::<i64>::None)
-                .and_where(Expr::col(Users::Id).eq(user.id.clone()))
-                .to_owned();
+                .and_where(Expr::col(Users::Id).eq(user.id.clone()));
+            if let Some(step) = totp_used {
+                q.value(Users::TotpLastStep, step);
+            }
             txn.execute(&q).await?;
             LoginOutcome::Success(user.clone())
         } else {
@@ -554,11 +567,12 @@ impl Store {
         }
         let txn = self.conn().begin().await?;
         let current = member_role(&txn, tenant.org_id(), user_id).await?;
-        if current == Role::Owner && role != Role::Owner && owner_count(&txn, tenant.org_id()).await? <= 1 {
-            return Err(StoreError::Conflict("an organization needs at least one owner".into()));
-        }
+        // The permission check comes first, so a refused caller learns nothing about owners.
         if current > tenant.role() {
             return Err(StoreError::Forbidden("cannot change a member above your own role"));
+        }
+        if current == Role::Owner && role != Role::Owner && owner_count(&txn, tenant.org_id()).await? <= 1 {
+            return Err(StoreError::Conflict("an organization needs at least one owner".into()));
         }
         let q = Query::update()
             .table(Memberships::Table)
@@ -875,24 +889,45 @@ impl Store {
         Ok(MfaSetup { secret_base32: secret, otpauth_url: totp.get_url() })
     }
 
+    /// The enrolment `mfa_setup` started and no code has confirmed yet, so a form that
+    /// rejected a code can show the same secret again.
+    pub async fn mfa_pending(&self, user: &UserInfo) -> Result<Option<MfaSetup>, StoreError> {
+        let q = Query::select()
+            .columns([Users::TotpSecret, Users::TotpEnabled])
+            .from(Users::Table)
+            .and_where(Expr::col(Users::Id).eq(user.id.clone()))
+            .to_owned();
+        let row = self.conn().query_one(&q).await?.ok_or(StoreError::NotFound)?;
+        let enabled: bool = row.try_get("", "totp_enabled")?;
+        let secret: Option<String> = row.try_get("", "totp_secret")?;
+        Ok(secret.filter(|_| !enabled).and_then(|secret| {
+            let url = make_totp(&secret, &user.email)?.get_url();
+            Some(MfaSetup { secret_base32: secret, otpauth_url: url })
+        }))
+    }
+
     /// Turns TOTP on or off after checking a current code.
     pub async fn mfa_set_enabled(&self, user: &UserInfo, code: &str, enable: bool) -> Result<(), StoreError> {
         let q = Query::select()
-            .column(Users::TotpSecret)
+            .columns([Users::TotpSecret, Users::TotpLastStep])
             .from(Users::Table)
             .and_where(Expr::col(Users::Id).eq(user.id.clone()))
             .to_owned();
         let row = self.conn().query_one(&q).await?.ok_or(StoreError::NotFound)?;
         let secret: Option<String> = row.try_get("", "totp_secret")?;
+        let last: Option<i64> = row.try_get("", "totp_last_step")?;
         let Some(secret) = secret else {
             return Err(StoreError::invalid("code", "start the set-up first"));
         };
-        if !totp_matches(&secret, &user.email, code.trim()) {
+        let Some(step) = totp_accept(&secret, &user.email, code.trim(), last) else {
             return Err(StoreError::invalid("code", "the code is not valid; check your device's clock"));
-        }
+        };
         let txn = self.conn().begin().await?;
         let mut q = Query::update();
-        q.table(Users::Table).value(Users::TotpEnabled, enable).and_where(Expr::col(Users::Id).eq(user.id.clone()));
+        q.table(Users::Table)
+            .value(Users::TotpEnabled, enable)
+            .value(Users::TotpLastStep, step)
+            .and_where(Expr::col(Users::Id).eq(user.id.clone()));
         if !enable {
             q.value(Users::TotpSecret, Option::<String>::None);
         }
@@ -968,10 +1003,25 @@ fn make_totp(secret_b32: &str, email: &str) -> Option<TOTP> {
     TOTP::new(Algorithm::SHA1, 6, 1, 30, bytes, Some("mamori".to_string()), email.replace(':', "_")).ok()
 }
 
-fn totp_matches(secret_b32: &str, email: &str, code: &str) -> bool {
-    code.len() == 6
-        && code.bytes().all(|b| b.is_ascii_digit())
-        && make_totp(secret_b32, email).is_some_and(|t| t.check_current(code).unwrap_or(false))
+/// The 30-second time step a code belongs to, if it matches the current step or one step
+/// either side (clock drift). Callers reject steps at or before the last one accepted, so a
+/// code cannot be replayed (RFC 6238 §5.2).
+fn totp_step(secret_b32: &str, email: &str, code: &str) -> Option<i64> {
+    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let totp = make_totp(secret_b32, email)?;
+    let now = now_ms() / 1000;
+    let current = now / 30;
+    [current - 1, current, current + 1].into_iter().find(|step| {
+        let code_at = totp.generate(u64::try_from(*step * 30).unwrap_or(0));
+        bool::from(subtle::ConstantTimeEq::ct_eq(code_at.as_bytes(), code.as_bytes()))
+    })
+}
+
+/// Checks a code against the secret and the last step used; returns the step to store.
+fn totp_accept(secret_b32: &str, email: &str, code: &str, last_step: Option<i64>) -> Option<i64> {
+    totp_step(secret_b32, email, code).filter(|s| last_step.is_none_or(|last| *s > last))
 }
 
 /// The current TOTP code for a secret; used by tests and the CLI's diagnostics.

@@ -66,7 +66,12 @@ impl Store {
             Ok(n) => n,
             Err(e) => {
                 let _ = std::fs::remove_dir_all(&staging);
-                return Err(e);
+                return Err(match e {
+                    StoreError::Db(db) => {
+                        StoreError::Config(format!("{} is not a usable mamori backup: {db}", from.display()))
+                    }
+                    other => other,
+                });
             }
         };
         let live = DbConfig::sqlite_file(data_dir);

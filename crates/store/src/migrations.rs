@@ -48,6 +48,7 @@ impl MigrationTrait for M0001Foundation {
                 .col(boolean(Users::IsPlatformAdmin))
                 .col(string_null(Users::TotpSecret))
                 .col(boolean(Users::TotpEnabled))
+                .col(big_integer_null(Users::TotpLastStep))
                 .col(integer(Users::FailedLogins))
                 .col(big_integer_null(Users::LockedUntil))
                 .col(big_integer(Users::CreatedAt))

@@ -25,6 +25,7 @@ pub enum Users {
     IsPlatformAdmin,
     TotpSecret,
     TotpEnabled,
+    TotpLastStep,
     FailedLogins,
     LockedUntil,
     CreatedAt,

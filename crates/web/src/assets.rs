@@ -9,6 +9,9 @@ use rust_embed::RustEmbed;
 
 use crate::AppState;
 
+/// The site icon, also served at `/favicon.ico`.
+pub const FAVICON: &str = include_str!("../assets/favicon.svg");
+
 #[derive(RustEmbed)]
 #[folder = "assets/"]
 struct Assets;

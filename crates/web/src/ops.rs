@@ -13,7 +13,19 @@ use crate::AppState;
 use crate::middleware::typed;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz)).route("/metrics", get(metrics))
+    Router::new()
+        .route("/favicon.ico", get(favicon))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+}
+
+/// Browsers ask for `/favicon.ico` on their own; answer with our SVG icon.
+async fn favicon() -> Response {
+    let mut r = typed("image/svg+xml", crate::assets::FAVICON);
+    r.headers_mut()
+        .insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("public, max-age=86400"));
+    r
 }
 
 async fn healthz() -> Response {

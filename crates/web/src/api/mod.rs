@@ -63,6 +63,7 @@ async fn auth_token(
 ) -> ApiResult<(StatusCode, Json<AuthTokenResponse>)> {
     let ip = crate::html::client_ip_pub(ci.as_ref().map(|e| &e.0));
     if let Err(wait) = state.login_limiter.check(&format!("login:{ip}"), Instant::now()) {
+        state.metrics.rate_limited.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut e = ApiError::new(Code::RateLimited);
         e.retry_after = Some(wait);
         return Err(e);

@@ -436,7 +436,10 @@ async fn mfa_toggle(state: AppState, c: Ctx, code: String, enable: bool) -> Page
         Err(e) => {
             let mut errors = FormErrors::default();
             errors.absorb(t, e).map_err(|e| PageError::Store(t, e))?;
-            settings_view(&state, &c, None, None, errors).await
+            // Show the same secret again, so the user can retry without re-enrolling.
+            let setup =
+                if enable { state.store.mfa_pending(&u).await.map_err(|e| PageError::Store(t, e))? } else { None };
+            settings_view(&state, &c, None, setup, errors).await
         }
     }
 }
