@@ -9,6 +9,7 @@ mod audit;
 mod backup;
 mod error;
 mod migrations;
+mod platform;
 mod schema;
 mod secrets;
 mod sessions;
@@ -31,6 +32,7 @@ pub use accounts::{
 };
 pub use audit::{AuditEntry, AuditVerify};
 pub use error::StoreError;
+pub use platform::{OrgOverview, PlatformAdmin};
 pub use sessions::SessionInfo;
 pub use supply::SupplierRow;
 pub use tenant::{Actor, AdminPath, Role, Tenant};

@@ -33,6 +33,7 @@ pub fn wrap(router: Router, state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(limit))
         .layer(middleware::from_fn_with_state(state, track))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(middleware::from_fn(api_rejections))
         .layer(hdr("content-security-policy", CSP))
         .layer(hdr("x-content-type-options", "nosniff"))
         .layer(hdr("x-frame-options", "DENY"))
@@ -90,6 +91,12 @@ pub async fn problem_json(req: Request, next: Next) -> Response {
         }
     }
     out
+}
+
+/// The body-size limit and the timeout answer before any router runs; under `/api/` their
+/// plain-text rejections become problem documents too.
+async fn api_rejections(req: Request, next: Next) -> Response {
+    if req.uri().path().starts_with("/api/") { problem_json(req, next).await } else { next.run(req).await }
 }
 
 /// Turns a body into a response with an explicit content type.

@@ -1,6 +1,7 @@
 //! The server-rendered ja/en interface. Works without JavaScript; htmx only enhances.
 
 mod account;
+mod admin;
 mod auth;
 
 use std::collections::BTreeMap;
@@ -19,7 +20,10 @@ use crate::i18n::{Lang, Tr};
 pub use auth::client_ip as client_ip_pub;
 
 pub fn routes(state: AppState) -> Router<AppState> {
-    auth::routes().merge(account::routes()).layer(middleware::from_fn_with_state(state, ctx::load))
+    auth::routes()
+        .merge(account::routes())
+        .merge(admin::routes())
+        .layer(middleware::from_fn_with_state(state, ctx::load))
 }
 
 /// A link in the main navigation.
@@ -88,6 +92,9 @@ pub async fn chrome(state: &AppState, c: &Ctx, title: &'static str, notice: Opti
             }
         }
         nav.extend([("/orgs", "nav.orgs"), ("/api/v1/docs", "nav.api_docs"), ("/settings", "nav.settings")]);
+        if s.user.is_platform_admin {
+            nav.push(("/admin", "nav.admin"));
+        }
         ch.nav = nav.into_iter().map(|(href, label)| Nav { href, label, current: c.path == href }).collect();
     }
     ch
