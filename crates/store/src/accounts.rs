@@ -204,6 +204,7 @@ fn parse_role(s: &str) -> Result<Role, StoreError> {
 }
 
 pub(crate) async fn org_by<C: ConnectionTrait>(conn: &C, col: Orgs, value: &str) -> Result<OrgInfo, StoreError> {
+    let value = crate::lookup_key(value)?;
     let q = Query::select().columns(org_columns()).from(Orgs::Table).and_where(Expr::col(col).eq(value)).to_owned();
     let row = conn.query_one(&q).await?.ok_or(StoreError::NotFound)?;
     org_from_row(&row)
@@ -476,6 +477,7 @@ impl Store {
 
     /// A user by ID.
     pub async fn user(&self, user_id: &str) -> Result<UserInfo, StoreError> {
+        let user_id = crate::lookup_key(user_id)?;
         let q = user_select().and_where(Expr::col(Users::Id).eq(user_id)).to_owned();
         let row = self.conn().query_one(&q).await?.ok_or(StoreError::NotFound)?;
         user_from_row(&row, "")
@@ -964,6 +966,7 @@ fn invitation_from_row(r: &QueryResult, org: OrgInfo) -> Result<Invitation, Stor
 }
 
 async fn member_role<C: ConnectionTrait>(conn: &C, org_id: &str, user_id: &str) -> Result<Role, StoreError> {
+    let (org_id, user_id) = (crate::lookup_key(org_id)?, crate::lookup_key(user_id)?);
     let q = Query::select()
         .column(Memberships::Role)
         .from(Memberships::Table)

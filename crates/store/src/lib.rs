@@ -177,6 +177,12 @@ pub(crate) fn now_ms() -> i64 {
     (now.unix_timestamp_nanos() / 1_000_000) as i64
 }
 
+/// Refuses text that cannot name anything stored: PostgreSQL rejects NUL in text parameters
+/// with an error, so a request carrying one would otherwise surface as a 500.
+pub(crate) fn lookup_key(s: &str) -> Result<&str, StoreError> {
+    if s.contains('\0') { Err(StoreError::NotFound) } else { Ok(s) }
+}
+
 /// A fresh, time-ordered identifier.
 pub(crate) fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()

@@ -149,6 +149,7 @@ impl Store {
 
     /// Revokes a token of the tenant's organization (admins: any; others: their own).
     pub async fn revoke_api_token(&self, tenant: &Tenant, token_id: &str) -> Result<(), StoreError> {
+        let token_id = crate::lookup_key(token_id)?;
         let txn = self.conn().begin().await?;
         let mut q = Query::update();
         q.table(ApiTokens::Table)

@@ -158,6 +158,7 @@ pub async fn load(State(state): State<AppState>, req: Request, next: Next) -> Re
     let path = parts.uri.path().to_string();
     parts.extensions.insert(Ctx { session, session_token: token, lang, csrf, path });
     let mut resp = next.run(Request::from_parts(parts, body)).await;
+    resp.extensions_mut().insert(lang);
     if let Some(pre) = new_pre {
         resp.headers_mut()
             .append(header::SET_COOKIE, set_cookie(PRE_COOKIE, &pre, None, state.config.secure_cookies, "Strict"));

@@ -17,6 +17,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::AppState;
 use crate::error::{ApiError, Code, PROBLEM_JSON};
+use crate::i18n::{Lang, Tr};
 
 /// No inline script anywhere; styles and scripts come from our own origin only.
 pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
@@ -33,7 +34,7 @@ pub fn wrap(router: Router, state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(limit))
         .layer(middleware::from_fn_with_state(state, track))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
-        .layer(middleware::from_fn(api_rejections))
+        .layer(middleware::from_fn(rejections))
         .layer(hdr("content-security-policy", CSP))
         .layer(hdr("x-content-type-options", "nosniff"))
         .layer(hdr("x-frame-options", "DENY"))
@@ -93,10 +94,41 @@ pub async fn problem_json(req: Request, next: Next) -> Response {
     out
 }
 
-/// The body-size limit and the timeout answer before any router runs; under `/api/` their
-/// plain-text rejections become problem documents too.
-async fn api_rejections(req: Request, next: Next) -> Response {
-    if req.uri().path().starts_with("/api/") { problem_json(req, next).await } else { next.run(req).await }
+/// Rejections made outside our handlers (the body-size limit, the timeout, extractors that
+/// refuse a form or query) come as plain text. Under `/api/` they become problem documents;
+/// elsewhere a 4xx becomes an error page in the request's language.
+async fn rejections(req: Request, next: Next) -> Response {
+    if req.uri().path().starts_with("/api/") {
+        return problem_json(req, next).await;
+    }
+    let headers = req.headers();
+    let hint = crate::ctx::cookie(headers, crate::ctx::LANG_COOKIE).and_then(Lang::parse).unwrap_or_else(|| {
+        Lang::from_accept_language(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or(""))
+    });
+    let resp = next.run(req).await;
+    let status = resp.status();
+    let is_html = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !status.is_client_error() || is_html {
+        return resp;
+    }
+    // The HTML context records the language it chose (the user's setting first).
+    let lang = resp.extensions().get::<Lang>().copied().unwrap_or(hint);
+    let (heading, body) = match status {
+        StatusCode::FORBIDDEN => ("error.forbidden", "error.forbidden_body"),
+        StatusCode::NOT_FOUND => ("error.not_found", "error.not_found_body"),
+        _ => ("error.bad_request", "error.bad_request"),
+    };
+    let mut out = crate::html::error_page(status, Tr(lang), heading, body);
+    for (name, value) in resp.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            out.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    out
 }
 
 /// Turns a body into a response with an explicit content type.

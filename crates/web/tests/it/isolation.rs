@@ -1,0 +1,404 @@
+//! Tenant isolation over HTTP: tenant A probes every route of the UI and the API with
+//! tenant B's IDs and gets 403/404 or a page without any of B's data, and B is unchanged.
+//!
+//! The probe table below must list every route. Two tests enforce that: one against the
+//! OpenAPI document and one against the routes declared in the source.
+
+use std::collections::BTreeSet;
+
+use axum::body::Body;
+use axum::http::{Method, header};
+use mamori_store::AdminPath;
+use serde_json::{Value, json};
+
+use crate::support::{As, DEMO_PASSWORD, Session, TestApp};
+
+const A_OWNER: &str = "owner@sakura-motors.example";
+const A_ADMIN: &str = "admin@sakura-motors.example";
+const B_SLUG: &str = "minato-electronics";
+const B_OWNER: &str = "owner@minato-electronics.example";
+const B_MEMBER: &str = "new.member@minato-electronics.example";
+
+/// What a probe sends besides the method and path.
+pub enum Payload {
+    None,
+    Form(Vec<(&'static str, String)>),
+    Json(Value),
+}
+
+/// What must come back.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Expect {
+    /// 403 or 404: the object is someone else's.
+    Denied,
+    /// Any 4xx: the input cannot work for anyone.
+    Refused,
+    /// Whatever the route does for A, as long as none of B's data is in it.
+    NoLeak,
+}
+
+pub struct Probe {
+    pub method: Method,
+    /// The route as declared (`/tokens/{id}/revoke`), to check the table is complete.
+    pub route: &'static str,
+    pub path: String,
+    pub payload: Payload,
+    pub expect: Expect,
+}
+
+/// B's identifiers that the probes aim at.
+#[derive(Default)]
+pub struct Ids {
+    pub b_org: String,
+    pub b_owner: String,
+    pub b_member: String,
+    pub b_token: String,
+    pub b_invitation: String,
+}
+
+fn p(method: Method, route: &'static str, path: impl Into<String>, payload: Payload, expect: Expect) -> Probe {
+    Probe { method, route, path: path.into(), payload, expect }
+}
+
+fn form(fields: &[(&'static str, &str)]) -> Payload {
+    Payload::Form(fields.iter().map(|(k, v)| (*k, v.to_string())).collect())
+}
+
+/// Every route, aimed at B where the route takes an ID. The session-changing probes
+/// (`POST /orgs` switches the organization, `POST /logout` ends the session) come last.
+pub fn probes(ids: &Ids) -> Vec<Probe> {
+    use Expect::*;
+    use Method as M;
+    let none = || Payload::None;
+    vec![
+        // The HTML interface.
+        p(M::GET, "/", "/", none(), NoLeak),
+        p(M::GET, "/login", "/login", none(), NoLeak),
+        p(M::POST, "/login", "/login", form(&[("email", A_ADMIN), ("password", "wrong password")]), Refused),
+        p(M::GET, "/signup", "/signup", none(), NoLeak),
+        p(
+            M::POST,
+            "/signup",
+            "/signup",
+            form(&[
+                ("name", "Newcomer"),
+                ("email", "newcomer@example.com"),
+                ("password", DEMO_PASSWORD),
+                ("org_name", "Newcomer Co"),
+            ]),
+            NoLeak,
+        ),
+        p(M::GET, "/password/forgot", "/password/forgot", none(), NoLeak),
+        // Anyone may ask for a reset of any address; the answer must not reveal anything.
+        p(M::POST, "/password/forgot", "/password/forgot", form(&[("email", B_OWNER)]), NoLeak),
+        p(M::GET, "/password/reset", format!("/password/reset?token={}", ids.b_invitation), none(), NoLeak),
+        p(
+            M::POST,
+            "/password/reset",
+            "/password/reset",
+            form(&[("token", &ids.b_invitation), ("password", "taken over 123"), ("confirm", "taken over 123")]),
+            Refused,
+        ),
+        p(M::GET, "/invite/{token}", format!("/invite/{}", ids.b_invitation), none(), Denied),
+        p(M::POST, "/invite/{token}", format!("/invite/{}", ids.b_invitation), form(&[]), Denied),
+        p(M::POST, "/lang", "/lang", form(&[("lang", "en"), ("back", "/members")]), NoLeak),
+        p(M::GET, "/orgs", "/orgs", none(), NoLeak),
+        p(M::POST, "/orgs/switch", "/orgs/switch", form(&[("org_id", &ids.b_org)]), Denied),
+        p(M::GET, "/members", "/members", none(), NoLeak),
+        p(
+            M::POST,
+            "/members/invite",
+            "/members/invite",
+            form(&[("email", "guest@sakura.example"), ("role", "viewer")]),
+            NoLeak,
+        ),
+        p(M::POST, "/members/role", "/members/role", form(&[("user_id", &ids.b_owner), ("role", "viewer")]), Denied),
+        p(M::POST, "/members/role", "/members/role", form(&[("user_id", &ids.b_member), ("role", "owner")]), Denied),
+        p(M::GET, "/tokens", "/tokens", none(), NoLeak),
+        p(M::POST, "/tokens", "/tokens", form(&[("name", "a probe token"), ("role", "viewer")]), NoLeak),
+        p(M::POST, "/tokens/{id}/revoke", format!("/tokens/{}/revoke", ids.b_token), form(&[]), Denied),
+        p(M::GET, "/audit", "/audit", none(), NoLeak),
+        p(M::GET, "/audit", "/audit?before=9000000000", none(), NoLeak),
+        p(M::GET, "/suppliers", "/suppliers", none(), NoLeak),
+        p(M::GET, "/settings", "/settings", none(), NoLeak),
+        // The platform administrator's overview of every tenant does not exist for tenants.
+        p(M::GET, "/admin", "/admin", none(), Denied),
+        p(M::POST, "/settings/lang", "/settings/lang", form(&[("lang", "en")]), NoLeak),
+        p(M::POST, "/settings/mfa/setup", "/settings/mfa/setup", form(&[]), NoLeak),
+        p(M::POST, "/settings/mfa/enable", "/settings/mfa/enable", form(&[("code", "000000")]), Refused),
+        p(M::POST, "/settings/mfa/disable", "/settings/mfa/disable", form(&[("code", "000000")]), Refused),
+        // Operations and assets.
+        p(M::GET, "/healthz", "/healthz", none(), NoLeak),
+        p(M::GET, "/favicon.ico", "/favicon.ico", none(), NoLeak),
+        p(M::GET, "/readyz", "/readyz", none(), NoLeak),
+        p(M::GET, "/metrics", "/metrics", none(), NoLeak),
+        p(M::GET, "/static/{*path}", "/static/app.css", none(), NoLeak),
+        // The REST API, with A's token.
+        p(M::GET, "/api/v1/openapi.json", "/api/v1/openapi.json", none(), NoLeak),
+        p(M::GET, "/api/v1/docs", "/api/v1/docs", none(), NoLeak),
+        p(
+            M::POST,
+            "/api/v1/auth/token",
+            "/api/v1/auth/token",
+            Payload::Json(json!({"email": A_OWNER, "password": DEMO_PASSWORD, "org": B_SLUG})),
+            Denied,
+        ),
+        p(M::GET, "/api/v1/me", "/api/v1/me", none(), NoLeak),
+        p(M::GET, "/api/v1/members", "/api/v1/members?limit=200", none(), NoLeak),
+        p(M::GET, "/api/v1/invitations", "/api/v1/invitations?limit=200", none(), NoLeak),
+        p(
+            M::POST,
+            "/api/v1/invitations",
+            "/api/v1/invitations",
+            Payload::Json(json!({"email": "api-guest@sakura.example", "role": "viewer"})),
+            NoLeak,
+        ),
+        p(M::GET, "/api/v1/tokens", "/api/v1/tokens?limit=200", none(), NoLeak),
+        p(
+            M::POST,
+            "/api/v1/tokens",
+            "/api/v1/tokens",
+            Payload::Json(json!({"name": "api probe", "role": "viewer"})),
+            NoLeak,
+        ),
+        p(M::DELETE, "/api/v1/tokens/{id}", format!("/api/v1/tokens/{}", ids.b_token), none(), Denied),
+        p(M::GET, "/api/v1/audit", "/api/v1/audit?limit=200", none(), NoLeak),
+        p(M::GET, "/api/v1/suppliers", "/api/v1/suppliers?limit=200", none(), NoLeak),
+        // Last: these change the session itself.
+        p(M::POST, "/orgs", "/orgs", form(&[("name", "A's second org"), ("slug", "a-second-org")]), NoLeak),
+        p(M::POST, "/logout", "/logout", form(&[]), NoLeak),
+    ]
+}
+
+/// Sends one probe as a browser session (HTML routes) or with a token (API routes).
+async fn send(app: &TestApp, probe: &Probe, session: Option<&Session>, token: Option<&str>) -> crate::support::Resp {
+    let who = if probe.path.starts_with("/api/") {
+        token.map_or(As::Anon, As::Token)
+    } else {
+        session.map_or(As::Anon, As::Browser)
+    };
+    let mut b = TestApp::request(probe.method.clone(), &probe.path, who);
+    let body = match &probe.payload {
+        Payload::None => Body::empty(),
+        Payload::Form(fields) => {
+            let mut all: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            if let Some(s) = session {
+                all.push(("csrf", &s.csrf));
+            }
+            b = b.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+            Body::from(serde_urlencoded::to_string(all).unwrap())
+        }
+        Payload::Json(v) => {
+            b = b.header(header::CONTENT_TYPE, "application/json");
+            Body::from(v.to_string())
+        }
+    };
+    app.send(b.body(body).unwrap()).await
+}
+
+fn request_text(probe: &Probe) -> String {
+    match &probe.payload {
+        Payload::None => probe.path.clone(),
+        Payload::Form(f) => format!("{} {f:?}", probe.path),
+        Payload::Json(v) => format!("{} {v}", probe.path),
+    }
+}
+
+/// Everything in B that A must never see.
+async fn b_state(app: &TestApp) -> (String, Vec<String>) {
+    let t = app.store.admin_tenant(B_SLUG, AdminPath::Cli { operator: "test".into() }).await.unwrap();
+    let org = app.store.org(&t).await.unwrap();
+    let members = app.store.members(&t).await.unwrap();
+    let tokens = app.store.api_tokens(&t).await.unwrap();
+    let invitations = app.store.invitations(&t).await.unwrap();
+    let audit = app.store.audit_page(&t, None, 1000).await.unwrap();
+    let mut needles = vec![org.id.clone(), org.slug.clone(), org.name.clone()];
+    needles.extend(org.name_ja.clone());
+    for (u, _) in &members {
+        needles.extend([u.id.clone(), u.email.clone(), u.name.clone()]);
+    }
+    for k in &tokens {
+        needles.extend([k.id.clone(), k.prefix.clone(), k.name.clone()]);
+    }
+    for i in &invitations {
+        needles.extend([i.id.clone(), i.email.clone()]);
+    }
+    for e in &audit {
+        // Only the chain hash is unique; digests of equal details (`{}`) are equal everywhere.
+        needles.push(e.hash.clone());
+    }
+    (format!("{org:?}\n{members:?}\n{tokens:?}\n{invitations:?}\n{audit:?}"), needles)
+}
+
+#[tokio::test]
+async fn tenant_a_cannot_reach_any_of_tenant_bs_data_through_any_route() {
+    let app = TestApp::with_demo(TestApp::roomy_config()).await;
+
+    // B: a token, an open invitation, an accepted one (a second member) and their audit entries.
+    let b = app.login_as(B_OWNER, DEMO_PASSWORD).await;
+    let b_secret = app.api_token(&b, "minato secret automation", "admin").await;
+    let b_token = app.token_id(&b_secret).await;
+    let accepted = app.invite(&b, B_MEMBER, "admin").await;
+    let anon = app.anon().await;
+    app.post_form(&accepted, As::Browser(&anon), &[("name", "Minato Newcomer"), ("password", DEMO_PASSWORD)])
+        .await
+        .expect(303);
+    app.invite(&b, "pending.guest@minato-electronics.example", "viewer").await;
+    let b_tenant = app.store.admin_tenant(B_SLUG, AdminPath::Cli { operator: "test".into() }).await.unwrap();
+    let ids = Ids {
+        b_org: app.store.org(&b_tenant).await.unwrap().id,
+        b_owner: app.user_id(B_OWNER).await,
+        b_member: app.user_id(B_MEMBER).await,
+        b_token,
+        b_invitation: app.store.invitations(&b_tenant).await.unwrap()[0].id.clone(),
+    };
+
+    // A: a session and a token, with the same kinds of objects of its own.
+    let a = app.login_as(A_OWNER, DEMO_PASSWORD).await;
+    let a_secret = app.api_token(&a, "sakura automation", "owner").await;
+    app.invite(&a, "a.guest@sakura.example", "viewer").await;
+    assert_eq!(app.get("/api/v1/me", As::Token(&a_secret)).await.json()["org"]["slug"], "sakura-motors");
+
+    let (before, needles) = b_state(&app).await;
+    assert!(needles.len() > 20, "B has data worth protecting: {needles:?}");
+
+    let table = probes(&ids);
+    for (who, session, token) in [("A", Some(&a), Some(a_secret.as_str())), ("anonymous", None, None)] {
+        for probe in &table {
+            let resp = send(&app, probe, session, token).await;
+            let what = format!("{who}: {} {}", probe.method, probe.path);
+            let status = resp.status.as_u16();
+            assert!(status < 500, "{what} answered {status}: {}", resp.text());
+            match probe.expect {
+                Expect::Denied if who == "A" => {
+                    assert!(status == 403 || status == 404, "{what} answered {status}: {}", resp.text())
+                }
+                Expect::Refused if who == "A" => assert!((400..500).contains(&status), "{what} answered {status}"),
+                _ => {}
+            }
+            let sent = request_text(probe);
+            let body = resp.text();
+            let leaked: Vec<&String> =
+                needles.iter().filter(|n| body.contains(n.as_str()) && !sent.contains(n.as_str())).collect();
+            assert!(leaked.is_empty(), "{what} leaked B's data {leaked:?}");
+            if let Some(loc) = resp.header("location") {
+                assert!(
+                    !needles.iter().any(|n| loc.contains(n.as_str()) && !sent.contains(n.as_str())),
+                    "{what} → {loc}"
+                );
+            }
+        }
+    }
+
+    let (after, _) = b_state(&app).await;
+    assert_eq!(before, after, "B's state did not change");
+    let me = app.get("/api/v1/me", As::Token(&b_secret)).await;
+    assert_eq!(me.json()["org"]["slug"], B_SLUG, "B's token still works");
+    app.get("/members", As::Browser(&b)).await.expect(200);
+}
+
+#[tokio::test]
+async fn the_same_probes_with_a_tenants_own_ids_succeed() {
+    // A control for the test above: the denials are about ownership, not broken requests.
+    let app = TestApp::with_demo(TestApp::roomy_config()).await;
+    let a = app.login_as(A_OWNER, DEMO_PASSWORD).await;
+    let secret = app.api_token(&a, "first", "owner").await;
+    let spare = app.api_token(&a, "spare", "viewer").await;
+    let spare2 = app.api_token(&a, "spare two", "viewer").await;
+    let (spare, spare2) = (app.token_id(&spare).await, app.token_id(&spare2).await);
+    app.delete(&format!("/api/v1/tokens/{spare}"), As::Token(&secret)).await.expect(204);
+    app.post_form(&format!("/tokens/{spare2}/revoke"), As::Browser(&a), &[]).await.expect(303);
+    let viewer = app.user_id("viewer@sakura-motors.example").await;
+    app.post_form("/members/role", As::Browser(&a), &[("user_id", &viewer), ("role", "assessor")]).await.expect(303);
+    let own_org = app.store.org_by_slug("sakura-motors").await.unwrap().id;
+    app.post_form("/orgs/switch", As::Browser(&a), &[("org_id", &own_org)]).await.expect(303);
+    let body = json!({"email": A_OWNER, "password": DEMO_PASSWORD, "org": "sakura-motors"});
+    app.post_json("/api/v1/auth/token", As::Anon, &body).await.expect(201);
+}
+
+/// `(METHOD, route)` pairs of the probe table.
+fn probed() -> BTreeSet<(String, String)> {
+    probes(&Ids::default()).iter().map(|p| (p.method.to_string(), p.route.to_string())).collect()
+}
+
+#[tokio::test]
+async fn every_route_in_the_openapi_document_is_in_the_probe_table() {
+    let app = TestApp::new().await;
+    let doc = app.get("/api/v1/openapi.json", As::Anon).await.json();
+    let probed = probed();
+    let mut seen = 0;
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for method in item.as_object().unwrap().keys() {
+            let key = (method.to_uppercase(), path.clone());
+            assert!(probed.contains(&key), "{key:?} is in the OpenAPI document but not in the isolation probe table");
+            seen += 1;
+        }
+    }
+    assert!(seen >= 10, "the document lists the API ({seen} operations)");
+}
+
+/// The `(METHOD, route)` pairs declared with `.route(...)` anywhere under `src/`.
+pub fn declared_routes() -> BTreeSet<(String, String)> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    walk(&src, &mut files);
+    let mut routes = BTreeSet::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        // Routers under src/api/ are nested at /api/v1.
+        let prefix = if file.strip_prefix(&src).unwrap().starts_with("api") { "/api/v1" } else { "" };
+        for piece in text.split(".route(\"").skip(1) {
+            let (path, rest) = piece.split_once('"').unwrap();
+            // The method router runs to the `)` that closes `.route(`.
+            let mut depth = 1;
+            let end = rest
+                .char_indices()
+                .find(|(_, c)| {
+                    match c {
+                        '(' => depth += 1,
+                        ')' => depth -= 1,
+                        _ => {}
+                    }
+                    depth == 0
+                })
+                .map_or(rest.len(), |(i, _)| i);
+            let expr = &rest[..end];
+            let mut word = String::new();
+            for c in expr.chars() {
+                if c.is_alphanumeric() || c == '_' {
+                    word.push(c);
+                    continue;
+                }
+                if c == '('
+                    && matches!(word.as_str(), "get" | "post" | "put" | "patch" | "delete" | "head" | "options" | "any")
+                {
+                    routes.insert((word.to_uppercase(), format!("{prefix}{path}")));
+                }
+                word.clear();
+            }
+        }
+    }
+    routes
+}
+
+#[test]
+fn every_route_declared_in_the_source_is_in_the_probe_table() {
+    let declared = declared_routes();
+    assert!(declared.len() >= 30, "the parser found the routes: {declared:?}");
+    assert!(declared.contains(&("DELETE".to_string(), "/api/v1/tokens/{id}".to_string())));
+    let probed = probed();
+    let missing: Vec<_> = declared.difference(&probed).collect();
+    assert!(missing.is_empty(), "routes without an isolation probe: {missing:?}");
+    let stale: Vec<_> = probed.difference(&declared).collect();
+    assert!(stale.is_empty(), "probes for routes that no longer exist: {stale:?}");
+}
