@@ -147,6 +147,15 @@ pub async fn load(State(state): State<AppState>, req: Request, next: Next) -> Re
         } else {
             None
         };
+        if is_form && !form_is_utf8(&bytes) {
+            // Decoding would silently turn the bytes into U+FFFD and store that.
+            return crate::html::error_page(
+                StatusCode::BAD_REQUEST,
+                Tr(lang),
+                "error.bad_request",
+                "error.bad_request",
+            );
+        }
         let given = header_token.or(form_token).unwrap_or_default();
         let ok = !csrf.is_empty() && bool::from(given.as_bytes().ct_eq(csrf.as_bytes()));
         if !ok {
@@ -164,6 +173,41 @@ pub async fn load(State(state): State<AppState>, req: Request, next: Next) -> Re
             .append(header::SET_COOKIE, set_cookie(PRE_COOKIE, &pre, None, state.config.secure_cookies, "Strict"));
     }
     resp
+}
+
+/// True when every percent-decoded key and value of a urlencoded body is valid UTF-8.
+pub fn form_is_utf8(body: &[u8]) -> bool {
+    body.split(|b| *b == b'&').flat_map(|pair| pair.split(|b| *b == b'=')).all(|part| {
+        let mut out = Vec::with_capacity(part.len());
+        let mut i = 0;
+        while i < part.len() {
+            match part[i] {
+                b'%' if i + 2 < part.len() => {
+                    let hex =
+                        std::str::from_utf8(&part[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+                    match hex {
+                        Some(b) => {
+                            out.push(b);
+                            i += 3;
+                        }
+                        None => {
+                            out.push(b'%');
+                            i += 1;
+                        }
+                    }
+                }
+                b'+' => {
+                    out.push(b' ');
+                    i += 1;
+                }
+                b => {
+                    out.push(b);
+                    i += 1;
+                }
+            }
+        }
+        std::str::from_utf8(&out).is_ok()
+    })
 }
 
 /// The tenant of the session's active organization, if any.

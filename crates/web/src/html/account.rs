@@ -195,7 +195,13 @@ async fn invite(State(state): State<AppState>, c: Ctx, Form(f): Form<InviteForm>
     let t = c.t();
     let mut errors = FormErrors::default();
     errors.required(t, "email", &f.email);
-    let role = f.role.parse::<Role>().unwrap_or(Role::Viewer);
+    let role = match f.role.parse::<Role>() {
+        Ok(r) => r,
+        Err(_) => {
+            errors.add("role", t.s("field.invalid"));
+            Role::Viewer
+        }
+    };
     if errors.is_empty() {
         match state.store.invite(&tn, &f.email, role).await {
             Ok((inv, token)) => {
@@ -296,7 +302,13 @@ async fn create_token(State(state): State<AppState>, c: Ctx, Form(f): Form<Token
             }
         },
     };
-    let role = f.role.parse::<Role>().unwrap_or(Role::Viewer);
+    let role = match f.role.parse::<Role>() {
+        Ok(r) => r,
+        Err(_) => {
+            errors.add("role", t.s("field.invalid"));
+            Role::Viewer
+        }
+    };
     if errors.is_empty() {
         match state.store.create_api_token(&tn, NewApiToken { name: f.name, role, expires_in_days: expires }).await {
             Ok((_, secret)) => return tokens_view(&state, &c, None, Some(secret), FormErrors::default()).await,
