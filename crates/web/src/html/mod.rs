@@ -2,6 +2,8 @@
 
 mod account;
 mod auth;
+mod catalog;
+pub(crate) mod catalog_i18n;
 
 use std::collections::BTreeMap;
 
@@ -19,7 +21,10 @@ use crate::i18n::{Lang, Tr};
 pub use auth::client_ip as client_ip_pub;
 
 pub fn routes(state: AppState) -> Router<AppState> {
-    auth::routes().merge(account::routes()).layer(middleware::from_fn_with_state(state, ctx::load))
+    auth::routes()
+        .merge(account::routes())
+        .merge(catalog::routes())
+        .layer(middleware::from_fn_with_state(state, ctx::load))
 }
 
 /// A link in the main navigation.
@@ -87,6 +92,7 @@ pub async fn chrome(state: &AppState, c: &Ctx, title: &'static str, notice: Opti
                 nav.push(("/audit", "nav.audit"));
             }
         }
+        nav.push(("/frameworks", "nav.frameworks"));
         nav.extend([("/orgs", "nav.orgs"), ("/api/v1/docs", "nav.api_docs"), ("/settings", "nav.settings")]);
         ch.nav = nav.into_iter().map(|(href, label)| Nav { href, label, current: c.path == href }).collect();
     }
