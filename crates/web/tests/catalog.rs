@@ -261,27 +261,35 @@ async fn malformed_uploads_answer_located_problems_and_exports_reimport_lossless
 async fn the_catalog_pages_show_presence_tree_links_and_coverage_without_inline_styles() {
     let env = env().await;
     let a = env.member("a@example.com", "org-a", Role::Viewer).await;
+    let mut pages = Vec::new();
     let (s, html) = env.page(&a, "/frameworks").await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("Cyber/Physical Security Framework") && html.contains("15 of 104"), "CPSF presence shown");
     assert!(html.contains("From secondary sources"));
     assert!(html.contains("href=\"/frameworks\""), "navigation entry");
+    pages.push(html);
 
     let (_, html) = env.page(&a, "/frameworks/meti-cpsf-1.0").await;
     assert!(html.contains("<details open><summary>") && html.contains("CPS.AM-1"));
     assert_eq!(html.matches("<details").count(), html.matches("</details>").count());
+    pages.push(html);
     let (_, html) = env.page(&a, "/frameworks/meti-cpsf-1.0?q=%E5%8F%B0%E5%B8%B3").await;
     assert!(html.contains("data-testid=\"hits\"") && html.contains("CPS.AM-1"));
+    pages.push(html);
 
     let (_, html) = env.page(&a, "/frameworks/nist-csf-2.0/nodes/GV.OC-03").await;
     assert!(html.contains("Official (NIST)") && html.contains("iso-iec-27001-2022 5.20"), "links both ways");
+    pages.push(html);
     let (_, html) = env.page(&a, "/frameworks/meti-scs-evaluation/nodes/4-3-4").await;
     assert!(html.contains("Ours (mamori, not official)"));
+    pages.push(html);
 
     let (_, html) = env.page(&a, "/frameworks/compare?a=nist-csf-2.0&b=iso-iec-27001-2022").await;
     assert!(html.contains("<meter") && html.contains("/ 106</strong>"), "coverage of CSF by ISO");
-    for page in [&html] {
+    pages.push(html);
+    for page in &pages {
         assert!(!page.contains("style="), "no inline style attributes");
+        assert!(!page.contains("<script>"), "no inline script");
     }
     let (s, _) = env.page(&a, "/frameworks/nope").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
