@@ -1,5 +1,6 @@
 //! The `mamori` binary: command line, configuration, and the subcommands.
 
+mod catalog_cmd;
 mod config;
 mod smtp;
 
@@ -79,6 +80,8 @@ enum Command {
         #[arg(long)]
         from: std::path::PathBuf,
     },
+    /// The framework catalog: list, show, import, export, diff, map.
+    Catalog(catalog_cmd::CatalogArgs),
     /// Benchmarks that need no server.
     Bench {
         #[command(subcommand)]
@@ -126,6 +129,14 @@ enum BenchCmd {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Importing an OSCAL catalog through the store, and listing crosswalk links from the cache.
+    Catalog {
+        /// The SP 800-53 HIGH resolved catalog (OSCAL JSON).
+        #[arg(long)]
+        file: std::path::PathBuf,
+        #[arg(long, default_value_t = 5)]
+        runs: u32,
+    },
 }
 
 fn main() -> std::process::ExitCode {
@@ -161,6 +172,11 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     init_logs(&log_format)?;
     if let Command::Bench { cmd: BenchCmd::SupplyGraph { orgs, edges, seed } } = &cli.command {
         return bench_supply_graph(*orgs, *edges, *seed);
+    }
+    if let Command::Bench { cmd: BenchCmd::Catalog { file, runs } } = &cli.command {
+        let rt =
+            tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
+        return rt.block_on(catalog_cmd::bench(file, *runs));
     }
     let db = cli.db.resolve(&file)?;
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
@@ -237,6 +253,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 println!("{msg}");
                 Ok(std::process::ExitCode::SUCCESS)
             }
+            Command::Catalog(args) => catalog_cmd::run(&db, args).await,
             Command::Bench { .. } => unreachable_bench(),
         }
     })
@@ -260,6 +277,7 @@ async fn serve(
     let addr: SocketAddr =
         listen.parse().with_context(|| format!("--listen '{listen}' is not an address like 127.0.0.1:8080"))?;
     let store = Store::open(db).await.with_context(|| format!("cannot open the database {}", db.redacted()))?;
+    store.sync_builtin_catalog().await.context("cannot load the built-in framework catalog")?;
     if demo {
         let password =
             std::env::var("MAMORI_DEMO_PASSWORD").ok().filter(|p| !p.is_empty()).unwrap_or_else(random_password);

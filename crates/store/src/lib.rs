@@ -7,6 +7,7 @@
 mod accounts;
 mod audit;
 mod backup;
+mod catalog;
 mod error;
 mod migrations;
 mod platform;
@@ -31,6 +32,10 @@ pub use accounts::{
     normalize_email, totp_now,
 };
 pub use audit::{AuditEntry, AuditVerify};
+pub use catalog::{
+    CatalogImportError, CatalogOwner, CatalogView, Coverage, CrosswalkInfo, FrameworkInfo, ImportReport, ImportStatus,
+    StoredFramework, SyncReport,
+};
 pub use error::StoreError;
 pub use platform::{OrgOverview, PlatformAdmin};
 pub use sessions::SessionInfo;
@@ -79,6 +84,7 @@ pub fn redact_url(url: &str) -> String {
 pub struct Store {
     db: DatabaseConnection,
     sqlite_file: Option<PathBuf>,
+    catalog_cache: catalog::SharedCache,
 }
 
 impl Store {
@@ -106,7 +112,7 @@ impl Store {
                             .busy_timeout(Duration::from_secs(10))
                     });
                 let db = Database::connect(opts).await.map_err(StoreError::from)?;
-                Ok(Store { db, sqlite_file: Some(file) })
+                Ok(Store { db, sqlite_file: Some(file), catalog_cache: Default::default() })
             }
             DbConfig::Postgres { url } => {
                 let mut opts = ConnectOptions::new(url.clone());
@@ -116,7 +122,7 @@ impl Store {
                     .acquire_timeout(Duration::from_secs(10))
                     .sqlx_logging(false);
                 let db = Database::connect(opts).await.map_err(StoreError::from)?;
-                Ok(Store { db, sqlite_file: None })
+                Ok(Store { db, sqlite_file: None, catalog_cache: Default::default() })
             }
         }
     }
@@ -168,6 +174,10 @@ impl Store {
 
     pub(crate) fn conn(&self) -> &DatabaseConnection {
         &self.db
+    }
+
+    pub(crate) fn catalog_cache(&self) -> &catalog::SharedCache {
+        &self.catalog_cache
     }
 }
 

@@ -40,7 +40,11 @@ impl Modify for Bearer {
 )]
 struct ApiDoc;
 
-static DOC: LazyLock<String> = LazyLock::new(|| ApiDoc::openapi().to_json().unwrap_or_else(|_| "{}".into()));
+static DOC: LazyLock<String> = LazyLock::new(|| {
+    let mut doc = ApiDoc::openapi();
+    doc.merge(crate::api::catalog::CatalogApi::openapi());
+    doc.to_json().unwrap_or_else(|_| "{}".into())
+});
 
 /// The serialised document, built once.
 pub fn document() -> String {

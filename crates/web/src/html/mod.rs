@@ -3,6 +3,8 @@
 mod account;
 mod admin;
 mod auth;
+mod catalog;
+pub(crate) mod catalog_i18n;
 
 use std::collections::BTreeMap;
 
@@ -23,6 +25,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
     auth::routes()
         .merge(account::routes())
         .merge(admin::routes())
+        .merge(catalog::routes())
         .layer(middleware::from_fn_with_state(state, ctx::load))
 }
 
@@ -91,6 +94,7 @@ pub async fn chrome(state: &AppState, c: &Ctx, title: &'static str, notice: Opti
                 nav.push(("/audit", "nav.audit"));
             }
         }
+        nav.push(("/frameworks", "nav.frameworks"));
         nav.extend([("/orgs", "nav.orgs"), ("/api/v1/docs", "nav.api_docs"), ("/settings", "nav.settings")]);
         if s.user.is_platform_admin {
             nav.push(("/admin", "nav.admin"));
