@@ -54,6 +54,9 @@ pub struct Ids {
     pub b_member: String,
     pub b_token: String,
     pub b_invitation: String,
+    /// A framework private to B, with its one requirement.
+    pub b_framework: String,
+    pub b_node: String,
 }
 
 fn p(method: Method, route: &'static str, path: impl Into<String>, payload: Payload, expect: Expect) -> Probe {
@@ -127,6 +130,23 @@ pub fn probes(ids: &Ids) -> Vec<Probe> {
         p(M::POST, "/settings/mfa/setup", "/settings/mfa/setup", form(&[]), NoLeak),
         p(M::POST, "/settings/mfa/enable", "/settings/mfa/enable", form(&[("code", "000000")]), Refused),
         p(M::POST, "/settings/mfa/disable", "/settings/mfa/disable", form(&[("code", "000000")]), Refused),
+        // The framework catalog: B's private framework stays invisible.
+        p(M::GET, "/frameworks", "/frameworks", none(), NoLeak),
+        p(
+            M::GET,
+            "/frameworks/compare",
+            format!("/frameworks/compare?a={}&b=nist-csf-2.0", ids.b_framework),
+            none(),
+            NoLeak,
+        ),
+        p(M::GET, "/frameworks/{id}", format!("/frameworks/{}", ids.b_framework), none(), Denied),
+        p(
+            M::GET,
+            "/frameworks/{id}/nodes/{ref_id}",
+            format!("/frameworks/{}/nodes/{}", ids.b_framework, ids.b_node),
+            none(),
+            Denied,
+        ),
         // Operations and assets.
         p(M::GET, "/healthz", "/healthz", none(), NoLeak),
         p(M::GET, "/favicon.ico", "/favicon.ico", none(), NoLeak),
@@ -164,6 +184,50 @@ pub fn probes(ids: &Ids) -> Vec<Probe> {
         p(M::DELETE, "/api/v1/tokens/{id}", format!("/api/v1/tokens/{}", ids.b_token), none(), Denied),
         p(M::GET, "/api/v1/audit", "/api/v1/audit?limit=200", none(), NoLeak),
         p(M::GET, "/api/v1/suppliers", "/api/v1/suppliers?limit=200", none(), NoLeak),
+        p(M::GET, "/api/v1/frameworks", "/api/v1/frameworks?limit=200", none(), NoLeak),
+        p(
+            M::POST,
+            "/api/v1/frameworks/import",
+            "/api/v1/frameworks/import?filename=x.json",
+            Payload::Json(json!({})),
+            Refused,
+        ),
+        p(M::GET, "/api/v1/frameworks/{id}", format!("/api/v1/frameworks/{}", ids.b_framework), none(), Denied),
+        p(
+            M::GET,
+            "/api/v1/frameworks/{id}/nodes",
+            format!("/api/v1/frameworks/{}/nodes", ids.b_framework),
+            none(),
+            Denied,
+        ),
+        p(
+            M::GET,
+            "/api/v1/frameworks/{id}/nodes/{ref_id}",
+            format!("/api/v1/frameworks/{}/nodes/{}", ids.b_framework, ids.b_node),
+            none(),
+            Denied,
+        ),
+        p(
+            M::GET,
+            "/api/v1/frameworks/{id}/export",
+            format!("/api/v1/frameworks/{}/export?format=oscal", ids.b_framework),
+            none(),
+            Denied,
+        ),
+        p(
+            M::GET,
+            "/api/v1/frameworks/{id}/diff/{other}",
+            format!("/api/v1/frameworks/nist-csf-2.0/diff/{}", ids.b_framework),
+            none(),
+            Denied,
+        ),
+        p(
+            M::GET,
+            "/api/v1/crosswalks",
+            format!("/api/v1/crosswalks?from={}&to=nist-csf-2.0", ids.b_framework),
+            none(),
+            NoLeak,
+        ),
         // Last: these change the session itself.
         p(M::POST, "/orgs", "/orgs", form(&[("name", "A's second org"), ("slug", "a-second-org")]), NoLeak),
         p(M::POST, "/logout", "/logout", form(&[]), NoLeak),
@@ -204,6 +268,10 @@ fn request_text(probe: &Probe) -> String {
     }
 }
 
+/// B's private framework, in mamori's own JSON form.
+const B_FRAMEWORK_JSON: &str = r#"{"id":"minato-secret-baseline","name":{"ja":"みなと秘密基準","en":"Minato secret baseline"},
+"publisher":"Minato Electronics","version":"1","nodes":[{"ref_id":"MSB-1","title":{"ja":"みなと秘密統制","en":"Minato secret control"},"assessable":true}]}"#;
+
 /// Everything in B that A must never see.
 async fn b_state(app: &TestApp) -> (String, Vec<String>) {
     let t = app.store.admin_tenant(B_SLUG, AdminPath::Cli { operator: "test".into() }).await.unwrap();
@@ -212,7 +280,14 @@ async fn b_state(app: &TestApp) -> (String, Vec<String>) {
     let tokens = app.store.api_tokens(&t).await.unwrap();
     let invitations = app.store.invitations(&t).await.unwrap();
     let audit = app.store.audit_page(&t, None, 1000).await.unwrap();
-    let mut needles = vec![org.id.clone(), org.slug.clone(), org.name.clone()];
+    let mut needles = vec![
+        org.id.clone(),
+        org.slug.clone(),
+        org.name.clone(),
+        "minato-secret-baseline".into(),
+        "Minato secret".into(),
+        "みなと秘密".into(),
+    ];
     needles.extend(org.name_ja.clone());
     for (u, _) in &members {
         needles.extend([u.id.clone(), u.email.clone(), u.name.clone()]);
@@ -245,12 +320,25 @@ async fn tenant_a_cannot_reach_any_of_tenant_bs_data_through_any_route() {
         .expect(303);
     app.invite(&b, "pending.guest@minato-electronics.example", "viewer").await;
     let b_tenant = app.store.admin_tenant(B_SLUG, AdminPath::Cli { operator: "test".into() }).await.unwrap();
+    app.store
+        .import_catalog_file(
+            mamori_store::CatalogOwner::Tenant(&b_tenant),
+            B_FRAMEWORK_JSON.as_bytes(),
+            "minato-baseline.json",
+            mamori_catalog::Format::Auto,
+            None,
+            None,
+        )
+        .await
+        .unwrap();
     let ids = Ids {
         b_org: app.store.org(&b_tenant).await.unwrap().id,
         b_owner: app.user_id(B_OWNER).await,
         b_member: app.user_id(B_MEMBER).await,
         b_token,
         b_invitation: app.store.invitations(&b_tenant).await.unwrap()[0].id.clone(),
+        b_framework: "minato-secret-baseline".into(),
+        b_node: "MSB-1".into(),
     };
 
     // A: a session and a token, with the same kinds of objects of its own.
