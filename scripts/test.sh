@@ -10,7 +10,9 @@ MAMORI_TEST_DATABASE_URL= cargo test --workspace --locked
 
 if [ -n "${MAMORI_TEST_DATABASE_URL:-}" ]; then
   echo "=== tests on PostgreSQL (${MAMORI_TEST_DATABASE_URL%%@*}@…) ==="
-  cargo test --workspace --locked -p mamori-store -p mamori-web -p mamori
+  # Each PostgreSQL test creates and drops its own database, so the run waits on the server
+  # more than on the CPU: more test threads than cores shortens it.
+  RUST_TEST_THREADS="${RUST_TEST_THREADS:-8}" cargo test --workspace --locked -p mamori-store -p mamori-web -p mamori
 else
   echo "=== PostgreSQL tests skipped: set MAMORI_TEST_DATABASE_URL=postgres://user@host:5432/db to run them ==="
 fi
