@@ -9,6 +9,7 @@ mod audit;
 mod backup;
 mod error;
 mod migrations;
+mod migrations_intel;
 mod schema;
 mod secrets;
 mod sessions;
@@ -17,6 +18,7 @@ mod tenant;
 mod tokens;
 
 pub mod demo;
+pub mod intel;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
