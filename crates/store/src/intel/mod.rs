@@ -7,6 +7,7 @@
 //! collection **and** the TLP rule of [`mamori_intel::tlp::can_read`] allows it. The TLP
 //! rule is rendered into every object query, so no read path filters after the fact.
 
+pub mod demo;
 mod objects;
 mod reports;
 pub(crate) mod schema;
@@ -165,6 +166,17 @@ impl Store {
         let viewer =
             Viewer { user_id: tenant_user(tenant), org_id: tenant.org_id().to_owned(), circle_memberships: circles };
         Ok(Scope { viewer, readable })
+    }
+
+    /// Key material for signing a circle's TAXII pagination cursors, derived from the
+    /// circle's stored secret, so cursors stay valid across restarts.
+    pub async fn intel_cursor_secret(&self, circle: &CircleInfo) -> Result<Vec<u8>, StoreError> {
+        use sha2::{Digest, Sha256};
+        let secret = circle_secret(self.conn(), &circle.id).await?;
+        let mut h = Sha256::new();
+        h.update(b"mamori-taxii-cursor-v1");
+        h.update(&secret);
+        Ok(h.finalize().to_vec())
     }
 
     /// Circles the tenant's organization belongs to, ordered by root.
