@@ -49,7 +49,8 @@ impl FromRequestParts<AppState> for TaxiiCaller {
             return Err(TaxiiFail(TaxiiError::new(429, "Too many requests").with_error_code("rate-limited")));
         }
         match scheme.to_ascii_lowercase().as_str() {
-            "bearer" => token(state, rest.trim()).await,
+            // taxii2-client's TokenAuth sends `Token <key>`.
+            "bearer" | "token" => token(state, rest.trim()).await,
             "basic" => {
                 let decoded = STANDARD
                     .decode(rest.trim().as_bytes())
