@@ -8,6 +8,7 @@
 //! rule is rendered into every object query, so no read path filters after the fact.
 
 pub mod demo;
+mod matching;
 mod objects;
 mod reports;
 pub(crate) mod schema;
@@ -22,8 +23,9 @@ use serde::Serialize;
 
 pub use objects::{
     IngestOptions, IngestOutcome, ObjectFilter, ObjectPage, ObjectRow, StatusDetail, StatusRecord, VersionSel,
-    rejection_details,
+    VisibleIndicator, rejection_details,
 };
+pub use matching::{MAX_OBSERVABLES, MatchHit, MatchProblem, MatchReport, MatchResult};
 pub use reports::{NewReport, ReportInfo, ReportState, SanitiseOptions};
 
 use crate::audit::{self, Event};

@@ -658,3 +658,38 @@ fn push_common_filters(s: &mut Sql, f: &ObjectFilter) {
         s.push(")");
     }
 }
+
+/// An indicator the caller may read, for matching.
+#[derive(Clone, Debug)]
+pub struct VisibleIndicator {
+    pub id: String,
+    pub pattern_type: String,
+    pub pattern: String,
+}
+
+impl Store {
+    /// The newest version of every non-revoked indicator the tenant may read, in every
+    /// readable collection (the TLP rule applies in SQL, before any matching happens).
+    pub async fn intel_visible_indicators(&self, tenant: &Tenant) -> Result<Vec<VisibleIndicator>, StoreError> {
+        let filter = ObjectFilter { types: Some(vec!["indicator".into()]), ..Default::default() };
+        let mut out = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut after = None;
+        loop {
+            let page = self.intel_objects_page(tenant, None, &filter, after, 20_000, true).await?;
+            for r in &page.rows {
+                let Some(v) = r.body.as_deref().and_then(|b| serde_json::from_str::<Value>(b).ok()) else { continue };
+                if v.get("revoked").and_then(Value::as_bool) == Some(true) || !seen.insert(r.stix_id.clone()) {
+                    continue;
+                }
+                let s = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
+                out.push(VisibleIndicator { id: r.stix_id.clone(), pattern_type: s("pattern_type"), pattern: s("pattern") });
+            }
+            match (page.more, page.rows.last()) {
+                (true, Some(last)) => after = Some((last.date_added, last.row_id)),
+                _ => break,
+            }
+        }
+        Ok(out)
+    }
+}

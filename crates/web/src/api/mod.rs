@@ -2,6 +2,7 @@
 
 pub mod dto;
 pub mod extract;
+pub mod intel;
 
 use std::time::Instant;
 
@@ -29,6 +30,7 @@ pub fn routes(_state: AppState) -> Router<AppState> {
         .route("/tokens/{id}", delete(revoke_token))
         .route("/audit", get(audit))
         .route("/suppliers", get(suppliers))
+        .merge(intel::routes())
         .fallback(not_found)
         .layer(middleware::from_fn(crate::middleware::problem_json))
 }
