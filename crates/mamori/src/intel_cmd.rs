@@ -19,7 +19,10 @@ fn operator() -> AdminPath {
 }
 
 async fn collection_id(store: &Store, t: &Tenant, circle: &str, collection: &str) -> anyhow::Result<String> {
-    let all = store.intel_collections(t, circle).await.with_context(|| format!("circle '{circle}' not found for this organization"))?;
+    let all = store
+        .intel_collections(t, circle)
+        .await
+        .with_context(|| format!("circle '{circle}' not found for this organization"))?;
     all.into_iter()
         .find(|c| c.id == collection || c.alias == collection)
         .map(|c| c.id)
@@ -59,9 +62,15 @@ pub async fn import(
                 Ok(v) => accepted.push(v),
                 Err(r) => {
                     let first = r.reasons.first().cloned().unwrap_or_default();
-                    let key = first.split(':').next().unwrap_or("").to_owned() + ": " + first.split(": ").nth(1).unwrap_or("");
+                    let key = first.split(':').next().unwrap_or("").to_owned()
+                        + ": "
+                        + first.split(": ").nth(1).unwrap_or("");
                     *reasons.entry(key).or_default() += 1;
-                    failures.push(StatusDetail { id: r.id.unwrap_or_default(), version: String::new(), message: Some(first) });
+                    failures.push(StatusDetail {
+                        id: r.id.unwrap_or_default(),
+                        version: String::new(),
+                        message: Some(first),
+                    });
                 }
             }
         }
@@ -167,7 +176,10 @@ pub async fn bench(max_objects: usize) -> anyhow::Result<()> {
     let auth = base64::engine::general_purpose::STANDARD.encode(format!("owner@sharing-hub.example:{password}"));
     let now = mamori_intel::stix::timestamp::format_taxii(time::OffsetDateTime::now_utc());
     let opts = IngestOptions::default();
-    println!("{:>9}  {:>14}  {:>16}  {:>17}  {:>17}", "objects", "ingest obj/s", "GET limit=100 ms", "GET limit=1000 ms", "next page ms");
+    println!(
+        "{:>9}  {:>14}  {:>16}  {:>17}  {:>17}",
+        "objects", "ingest obj/s", "GET limit=100 ms", "GET limit=1000 ms", "next page ms"
+    );
     let mut have = 0usize;
     for size in [1_000usize, 10_000, 100_000, 1_000_000].into_iter().filter(|s| *s <= max_objects.max(1_000)) {
         let mut ingest_time = Duration::ZERO;
@@ -193,7 +205,10 @@ pub async fn bench(max_objects: usize) -> anyhow::Result<()> {
             l100.push(http_get(addr, &format!("{base}?limit=100"), &auth).await?.0);
             l1000.push(http_get(addr, &format!("{base}?limit=1000"), &auth).await?.0);
         }
-        let mid = format!("{base}?limit=1000&added_after={}", mamori_intel::stix::timestamp::format_taxii(time::OffsetDateTime::UNIX_EPOCH));
+        let mid = format!(
+            "{base}?limit=1000&added_after={}",
+            mamori_intel::stix::timestamp::format_taxii(time::OffsetDateTime::UNIX_EPOCH)
+        );
         let mut next = Vec::new();
         for _ in 0..5 {
             next.push(http_get(addr, &mid, &auth).await?.0);

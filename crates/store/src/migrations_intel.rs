@@ -2,7 +2,9 @@
 //! resources and the reporting flow of the information-sharing hub.
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::schema::{big_integer, big_integer_null, boolean, integer, string, string_null, text, text_null};
+use sea_orm_migration::schema::{
+    big_integer, big_integer_null, boolean, integer, string, string_null, text, text_null,
+};
 
 use crate::intel::schema::*;
 
@@ -102,13 +104,11 @@ impl MigrationTrait for M0003Intel {
                 .to_owned(),
         )
         .await?;
-        m.create_index(
-            idx(
-                "idx_intel_objects_page",
-                IntelObjects::Table,
-                &[IntelCol::CollectionId, IntelCol::DateAdded, IntelCol::RowId],
-            ),
-        )
+        m.create_index(idx(
+            "idx_intel_objects_page",
+            IntelObjects::Table,
+            &[IntelCol::CollectionId, IntelCol::DateAdded, IntelCol::RowId],
+        ))
         .await?;
         m.create_index(
             idx(

@@ -113,9 +113,11 @@ async fn duplicate_ingest_is_a_success_and_conflicting_content_is_a_failure() {
     let s = store().await;
     let t = user_tenant(&s, "owner@sakura-motors.example").await;
     let coll = shared(&s, &t, "auto-isac", "shared").await;
-    let a = s.intel_ingest(&t, &coll, vec![indicator(1, None, T0)], Vec::new(), &IngestOptions::default()).await.unwrap();
+    let a =
+        s.intel_ingest(&t, &coll, vec![indicator(1, None, T0)], Vec::new(), &IngestOptions::default()).await.unwrap();
     assert_eq!((a.successes.len(), a.duplicates), (1, 0));
-    let b = s.intel_ingest(&t, &coll, vec![indicator(1, None, T0)], Vec::new(), &IngestOptions::default()).await.unwrap();
+    let b =
+        s.intel_ingest(&t, &coll, vec![indicator(1, None, T0)], Vec::new(), &IngestOptions::default()).await.unwrap();
     assert_eq!((b.successes.len(), b.duplicates, b.failures.len()), (1, 1, 0));
     let mut changed = indicator(1, None, T0).into_value();
     changed["name"] = json!("different");
@@ -143,7 +145,13 @@ async fn version_filters_select_first_last_all_and_exact() {
         let id = id.clone();
         async move {
             let f = ObjectFilter { ids: Some(vec![id]), versions: v, ..Default::default() };
-            s.intel_objects_page(&t, Some(&coll), &f, None, 10, false).await.unwrap().rows.into_iter().map(|r| r.version).collect::<Vec<_>>()
+            s.intel_objects_page(&t, Some(&coll), &f, None, 10, false)
+                .await
+                .unwrap()
+                .rows
+                .into_iter()
+                .map(|r| r.version)
+                .collect::<Vec<_>>()
         }
     };
     assert_eq!(get(VersionSel::default()).await, vec![times[2]]);
@@ -155,7 +163,12 @@ async fn version_filters_select_first_last_all_and_exact() {
     let other = user_tenant(&s, "owner@hokuto-precision.example").await;
     let denied = s.intel_delete(&other, &coll, &id, VersionSel::all(), None).await;
     assert!(matches!(denied, Err(StoreError::Forbidden(_)) | Err(StoreError::NotFound)));
-    assert_eq!(s.intel_delete(&t, &coll, &id, VersionSel { first: true, last: false, ..Default::default() }, None).await.unwrap(), 1);
+    assert_eq!(
+        s.intel_delete(&t, &coll, &id, VersionSel { first: true, last: false, ..Default::default() }, None)
+            .await
+            .unwrap(),
+        1
+    );
     assert_eq!(get(VersionSel::all()).await.len(), 2);
 }
 
@@ -235,7 +248,11 @@ async fn property_no_read_path_returns_an_object_the_tlp_table_forbids() {
     }
     for t in &tenants {
         let circles: BTreeSet<String> = s.intel_circles(t).await.unwrap().into_iter().map(|c| c.id).collect();
-        let viewer = Viewer { user_id: t.actor().user_id().unwrap().to_owned(), org_id: t.org_id().to_owned(), circle_memberships: circles };
+        let viewer = Viewer {
+            user_id: t.actor().user_id().unwrap().to_owned(),
+            org_id: t.org_id().to_owned(),
+            circle_memberships: circles,
+        };
         let readable = s.intel_all_collections(t).await.unwrap().iter().any(|c| c.id == coll && c.can_read);
         let expected: BTreeSet<String> =
             truth.iter().filter(|(_, a)| readable && allowed_by_table(&viewer, a)).map(|(id, _)| id.clone()).collect();
@@ -260,10 +277,17 @@ async fn property_no_read_path_returns_an_object_the_tlp_table_forbids() {
             .collect();
         assert_eq!(all, expected);
         // Path 3: matching.
-        let visible: BTreeSet<String> =
-            s.intel_visible_indicators(t).await.unwrap().into_iter().map(|i| i.id).filter(|id| ids.contains(id)).collect();
+        let visible: BTreeSet<String> = s
+            .intel_visible_indicators(t)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|i| i.id)
+            .filter(|id| ids.contains(id))
+            .collect();
         assert_eq!(visible, expected);
-        let probes: Vec<String> = (0..120usize).map(|n| format!("10.9.{}.{}", (1000 + n) / 256, (1000 + n) % 256)).collect();
+        let probes: Vec<String> =
+            (0..120usize).map(|n| format!("10.9.{}.{}", (1000 + n) / 256, (1000 + n) % 256)).collect();
         let matched: BTreeSet<String> = s
             .intel_match(t, &probes)
             .await
@@ -290,7 +314,10 @@ async fn a_report_is_published_only_after_de_identification_and_reporter_consent
          "created": t, "modified": t, "pattern": "[ipv4-addr:value = '198.18.0.1']", "pattern_type": "stix", "valid_from": t,
          "description": "seen on plc01.plant.sakura.example, reported by taro@sakura-motors.example"}]});
     let id = s
-        .intel_submit_report(&reporter, NewReport { root: "auto-isac", collection_id: &coll, title: "PLC C2", tlp: Tlp::Green, bundle })
+        .intel_submit_report(
+            &reporter,
+            NewReport { root: "auto-isac", collection_id: &coll, title: "PLC C2", tlp: Tlp::Green, bundle },
+        )
         .await
         .unwrap();
     assert!(matches!(s.intel_report(&outsider, &id).await, Err(StoreError::NotFound)));
@@ -306,7 +333,10 @@ async fn a_report_is_published_only_after_de_identification_and_reporter_consent
     s.intel_approve_report(&reporter, &id).await.unwrap();
     assert!(s.intel_publish_report(&reporter, &id).await.is_err(), "only the hub publishes");
     assert_eq!(s.intel_publish_report(&analyst, &id).await.unwrap(), 1);
-    let f = ObjectFilter { ids: Some(vec!["indicator--6a6b8f1e-2a8b-4b8e-9f0e-0c7d1b2a3c4e".into()]), ..Default::default() };
+    let f = ObjectFilter {
+        ids: Some(vec!["indicator--6a6b8f1e-2a8b-4b8e-9f0e-0c7d1b2a3c4e".into()]),
+        ..Default::default()
+    };
     let seen = s.intel_objects_page(&outsider, Some(&coll), &f, None, 10, true).await.unwrap();
     assert_eq!(seen.rows.len(), 1, "published GREEN report reaches the circle");
     assert!(!seen.rows[0].body.as_deref().unwrap().contains("taro@"));

@@ -35,7 +35,9 @@ async fn app() -> App {
             admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
             DbConfig::Postgres { url: format!("{}/{name}", url.rsplit_once('/').unwrap().0) }
         }
-        None => DbConfig::Sqlite { data_dir: std::env::temp_dir().join(format!("mamori-taxii-{}", uuid::Uuid::new_v4())) },
+        None => {
+            DbConfig::Sqlite { data_dir: std::env::temp_dir().join(format!("mamori-taxii-{}", uuid::Uuid::new_v4())) }
+        }
     };
     let store = Store::open(&config).await.unwrap();
     mamori_store::demo::seed(&store, PW).await.unwrap();
@@ -61,7 +63,11 @@ impl App {
         let headers = r.headers().clone();
         let bytes = r.into_body().collect().await.unwrap().to_bytes();
         let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
-        assert_eq!(headers.get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap()), Some(TAXII), "content type on {status}");
+        assert_eq!(
+            headers.get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap()),
+            Some(TAXII),
+            "content type on {status}"
+        );
         Resp { status, headers, body }
     }
     async fn get(&self, who: &str, path: &str) -> Resp {
@@ -98,7 +104,8 @@ async fn requests_without_credentials_get_401_with_a_challenge_and_a_taxii_error
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert!(r.headers.get(header::WWW_AUTHENTICATE).unwrap().to_str().unwrap().contains("Basic"));
     assert_eq!(r.body["http_status"], "401");
-    let wrong = Request::get("/taxii2/").header(header::AUTHORIZATION, "Basic b3duZXJAc2FrdXJhLW1vdG9ycy5leGFtcGxlOm5v");
+    let wrong =
+        Request::get("/taxii2/").header(header::AUTHORIZATION, "Basic b3duZXJAc2FrdXJhLW1vdG9ycy5leGFtcGxlOm5v");
     assert_eq!(a.call(wrong.body(Body::empty()).unwrap()).await.status, StatusCode::UNAUTHORIZED);
 }
 
@@ -121,7 +128,8 @@ async fn media_types_are_negotiated_with_406_and_415() {
     let a = app().await;
     let col = a.collection(SAKURA, "auto-isac", "shared").await;
     let path = format!("/taxii2/auto-isac/collections/{col}/objects/");
-    let req = Request::get(&path).header(header::AUTHORIZATION, basic(SAKURA)).header(header::ACCEPT, "application/json");
+    let req =
+        Request::get(&path).header(header::AUTHORIZATION, basic(SAKURA)).header(header::ACCEPT, "application/json");
     let r = a.call(req.body(Body::empty()).unwrap()).await;
     assert_eq!((r.status, r.body["http_status"].as_str()), (StatusCode::NOT_ACCEPTABLE, Some("406")));
     let req = Request::post(&path)
@@ -129,7 +137,9 @@ async fn media_types_are_negotiated_with_406_and_415() {
         .header(header::ACCEPT, TAXII)
         .header(header::CONTENT_TYPE, "application/json");
     assert_eq!(a.call(req.body(Body::from("{}")).unwrap()).await.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    let spaced = Request::get(&path).header(header::AUTHORIZATION, basic(SAKURA)).header(header::ACCEPT, "application/taxii+json; version=2.1");
+    let spaced = Request::get(&path)
+        .header(header::AUTHORIZATION, basic(SAKURA))
+        .header(header::ACCEPT, "application/taxii+json; version=2.1");
     assert_eq!(a.call(spaced.body(Body::empty()).unwrap()).await.status, StatusCode::OK);
 }
 
@@ -172,7 +182,8 @@ async fn posts_are_partly_accepted_idempotent_and_limited_in_size() {
     let a = app().await;
     let col = a.collection(SAKURA, "auto-isac", "shared").await;
     let path = format!("/taxii2/auto-isac/collections/{col}/objects/");
-    let bad = json!({"type": "indicator", "spec_version": "2.1", "id": "indicator--00000000-0000-4000-8000-00000000ffff"});
+    let bad =
+        json!({"type": "indicator", "spec_version": "2.1", "id": "indicator--00000000-0000-4000-8000-00000000ffff"});
     let env = json!({"objects": [ind(1, Tlp::Green), ind(2, Tlp::Green), bad]});
     let r = a.post(SAKURA, &path, &env).await;
     assert_eq!(r.status, StatusCode::ACCEPTED);
@@ -183,7 +194,9 @@ async fn posts_are_partly_accepted_idempotent_and_limited_in_size() {
     let status = a.get(SAKURA, &format!("/taxii2/auto-isac/status/{}/", r.body["id"].as_str().unwrap())).await;
     assert_eq!((status.status, status.body["total_count"].as_u64()), (StatusCode::OK, Some(3)));
     assert_eq!(status.body["successes"][0]["version"], "2025-01-01T00:00:00.000Z");
-    let hokuto = a.get("owner@hokuto-precision.example", &format!("/taxii2/auto-isac/status/{}/", r.body["id"].as_str().unwrap())).await;
+    let hokuto = a
+        .get("owner@hokuto-precision.example", &format!("/taxii2/auto-isac/status/{}/", r.body["id"].as_str().unwrap()))
+        .await;
     assert_eq!(hokuto.status, StatusCode::NOT_FOUND, "status resources belong to the posting organization");
     let big = json!({"objects": (0..400).map(|n| ind(n, Tlp::Green)).collect::<Vec<_>>()});
     assert_eq!(a.post(SAKURA, &path, &big).await.status, StatusCode::PAYLOAD_TOO_LARGE);
@@ -210,7 +223,9 @@ async fn next_walks_500_objects_sharing_one_date_added_without_loss_or_repeat() 
             }
             let r = a.get(SAKURA, &path).await;
             assert_eq!(r.status, StatusCode::OK);
-            assert!(r.headers.contains_key("x-taxii-date-added-first") && r.headers.contains_key("x-taxii-date-added-last"));
+            assert!(
+                r.headers.contains_key("x-taxii-date-added-first") && r.headers.contains_key("x-taxii-date-added-last")
+            );
             let ids = r.body["objects"].as_array().unwrap().iter().map(|o| o["id"].as_str().unwrap().to_owned());
             // Only the 500 probes: the demo's own indicators live in the same collection.
             seen.extend(ids.filter(|id| id.starts_with("indicator--00000000-")));
@@ -228,9 +243,13 @@ async fn next_walks_500_objects_sharing_one_date_added_without_loss_or_repeat() 
     // A cursor replayed with other filters is refused.
     let r = a.get(SAKURA, &format!("/taxii2/auto-isac/collections/{col}/objects/?limit=5")).await;
     let n = r.body["next"].as_str().unwrap().to_owned();
-    let r = a.get(SAKURA, &format!("/taxii2/auto-isac/collections/{col}/objects/?limit=5&match%5Btype%5D=malware&next={n}")).await;
+    let r = a
+        .get(SAKURA, &format!("/taxii2/auto-isac/collections/{col}/objects/?limit=5&match%5Btype%5D=malware&next={n}"))
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    let r = a.get("owner@nagisa-seats.example", &format!("/taxii2/auto-isac/collections/{col}/objects/?limit=5&next={n}")).await;
+    let r = a
+        .get("owner@nagisa-seats.example", &format!("/taxii2/auto-isac/collections/{col}/objects/?limit=5&next={n}"))
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "a cursor is bound to its caller");
 }
 
@@ -275,7 +294,10 @@ async fn delete_needs_read_and_write_and_removes_the_object() {
     };
     assert_eq!(del("owner@hokuto-precision.example", format!("{path}{id}/")).await.status, StatusCode::FORBIDDEN);
     let alerts = a.collection(SAKURA, "auto-isac", "alerts").await;
-    assert_eq!(del(SAKURA, format!("/taxii2/auto-isac/collections/{alerts}/objects/{id}/")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        del(SAKURA, format!("/taxii2/auto-isac/collections/{alerts}/objects/{id}/")).await.status,
+        StatusCode::FORBIDDEN
+    );
     let ok = del(SAKURA, format!("{path}{id}/")).await;
     assert_eq!(ok.status, StatusCode::OK);
     assert_eq!(a.get(SAKURA, &format!("{path}{id}/")).await.status, StatusCode::NOT_FOUND);

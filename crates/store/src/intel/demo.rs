@@ -19,7 +19,13 @@ use crate::{Actor, NewUser, Role, Store, StoreError, Tenant};
 pub const HUB_SLUG: &str = "sharing-hub";
 
 const CIRCLES: [(&str, &str, &str, &str, &[&str]); 3] = [
-    ("council", "Cybersecurity Council (demo)", "サイバーセキュリティ協議会（デモ）", "council", &["sakura-motors", "minato-electronics"]),
+    (
+        "council",
+        "Cybersecurity Council (demo)",
+        "サイバーセキュリティ協議会（デモ）",
+        "council",
+        &["sakura-motors", "minato-electronics"],
+    ),
     (
         "auto-isac",
         "Automotive ISAC (demo)",
@@ -50,7 +56,8 @@ pub fn accounts() -> Vec<DemoAccount> {
 }
 
 async fn user_id<C: ConnectionTrait>(conn: &C, email: &str) -> Result<String, StoreError> {
-    let q = Query::select().column(Users::Id).from(Users::Table).and_where(Expr::col(Users::Email).eq(email)).to_owned();
+    let q =
+        Query::select().column(Users::Id).from(Users::Table).and_where(Expr::col(Users::Email).eq(email)).to_owned();
     let r = conn.query_one(&q).await?.ok_or(StoreError::NotFound)?;
     Ok(r.try_get("", "id")?)
 }
@@ -89,8 +96,12 @@ pub(crate) async fn seed_intel(store: &Store, password: &str, hash: &str) -> Res
             &NewCircle { root, title, title_ja, description: &desc, kind, hub_org_slug: HUB_SLUG },
         )
         .await?;
-        let coll = insert_collection(&txn, &actor, &c.id, "shared", "Shared indicators and reports", "Members read and write").await?;
-        let alerts = insert_collection(&txn, &actor, &c.id, "alerts", "Hub alerts", "Published by the hub; members read").await?;
+        let coll =
+            insert_collection(&txn, &actor, &c.id, "shared", "Shared indicators and reports", "Members read and write")
+                .await?;
+        let alerts =
+            insert_collection(&txn, &actor, &c.id, "alerts", "Hub alerts", "Published by the hub; members read")
+                .await?;
         insert_grant(&txn, &actor, &coll, &hub.id, true, true).await?;
         insert_grant(&txn, &actor, &alerts, &hub.id, true, true).await?;
         for slug in members {
@@ -131,7 +142,8 @@ pub(crate) async fn seed_intel(store: &Store, password: &str, hash: &str) -> Res
         if let Some(r) = report.rejected.first() {
             return Err(StoreError::Internal(format!("demo object invalid: {:?}", r.reasons)));
         }
-        let opts = IngestOptions { policy: TlpPolicy::default(), recipients, record_status: false, fixed_date_added: None };
+        let opts =
+            IngestOptions { policy: TlpPolicy::default(), recipients, record_status: false, fixed_date_added: None };
         let target = if i == 0 { &auto_alerts } else { &auto_shared };
         store.ingest_as(&hub_tenant, &coll(target), producer, None, report.accepted, Vec::new(), &opts).await?;
     }

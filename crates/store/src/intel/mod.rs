@@ -21,11 +21,11 @@ use sea_orm::sea_query::{Expr, ExprTrait, Order, Query};
 use sea_orm::{ConnectionTrait, QueryResult, TransactionTrait};
 use serde::Serialize;
 
+pub use matching::{MAX_OBSERVABLES, MatchHit, MatchProblem, MatchReport, MatchResult};
 pub use objects::{
     IngestOptions, IngestOutcome, ObjectFilter, ObjectPage, ObjectRow, StatusDetail, StatusRecord, VersionSel,
     VisibleIndicator, rejection_details,
 };
-pub use matching::{MAX_OBSERVABLES, MatchHit, MatchProblem, MatchReport, MatchResult};
 pub use reports::{NewReport, ReportInfo, ReportState, SanitiseOptions};
 
 use crate::audit::{self, Event};
@@ -96,8 +96,15 @@ fn circle_from_row(r: &QueryResult) -> Result<CircleInfo, StoreError> {
     })
 }
 
-const CIRCLE_COLS: [IntelCol; 7] =
-    [IntelCol::Id, IntelCol::Root, IntelCol::Title, IntelCol::TitleJa, IntelCol::Description, IntelCol::Kind, IntelCol::HubOrgId];
+const CIRCLE_COLS: [IntelCol; 7] = [
+    IntelCol::Id,
+    IntelCol::Root,
+    IntelCol::Title,
+    IntelCol::TitleJa,
+    IntelCol::Description,
+    IntelCol::Kind,
+    IntelCol::HubOrgId,
+];
 
 pub(crate) async fn circle_by_root<C: ConnectionTrait>(conn: &C, root: &str) -> Result<CircleInfo, StoreError> {
     let q = Query::select()
@@ -163,8 +170,13 @@ impl Store {
             .and_where(Expr::col(IntelCol::OrgId).eq(tenant.org_id()))
             .and_where(Expr::col(IntelCol::CanRead).eq(true))
             .to_owned();
-        let readable: Vec<String> =
-            self.conn().query_all(&q).await?.iter().map(|r| r.try_get("", "collection_id")).collect::<Result<_, _>>()?;
+        let readable: Vec<String> = self
+            .conn()
+            .query_all(&q)
+            .await?
+            .iter()
+            .map(|r| r.try_get("", "collection_id"))
+            .collect::<Result<_, _>>()?;
         let viewer =
             Viewer { user_id: tenant_user(tenant), org_id: tenant.org_id().to_owned(), circle_memberships: circles };
         Ok(Scope { viewer, readable })

@@ -288,7 +288,8 @@ impl Store {
                 .and_where(Expr::col(IntelCol::StixId).is_in(chunk.iter().map(String::as_str)))
                 .to_owned();
             for r in txn.query_all(&q).await? {
-                existing.insert((r.try_get("", "stix_id")?, r.try_get("", "version_micros")?), r.try_get("", "digest")?);
+                existing
+                    .insert((r.try_get("", "stix_id")?, r.try_get("", "version_micros")?), r.try_get("", "digest")?);
             }
         }
         let mut successes = Vec::with_capacity(prepared.len());
@@ -409,8 +410,9 @@ impl Store {
         txn.execute(&upd).await?;
         let status_id = uuid::Uuid::new_v4().to_string();
         if opts.record_status {
-            let details = serde_json::to_string(&StatusDetails { successes: successes.clone(), failures: failures.clone() })
-                .map_err(|e| StoreError::Internal(e.to_string()))?;
+            let details =
+                serde_json::to_string(&StatusDetails { successes: successes.clone(), failures: failures.clone() })
+                    .map_err(|e| StoreError::Internal(e.to_string()))?;
             let q = Query::insert()
                 .into_table(IntelStatus::Table)
                 .columns([
@@ -546,7 +548,8 @@ impl Store {
             return Err(StoreError::Forbidden("no read access to this collection"));
         }
         let circle = circle_by_id(self.conn(), &coll.circle_id).await?;
-        let filter = ObjectFilter { ids: Some(vec![stix_id.to_owned()]), versions, spec_versions, ..Default::default() };
+        let filter =
+            ObjectFilter { ids: Some(vec![stix_id.to_owned()]), versions, spec_versions, ..Default::default() };
         let page = self.intel_objects_page(tenant, Some(collection_id), &filter, None, 100_000, false).await?;
         if page.rows.is_empty() {
             return Err(StoreError::NotFound);
@@ -683,7 +686,11 @@ impl Store {
                     continue;
                 }
                 let s = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
-                out.push(VisibleIndicator { id: r.stix_id.clone(), pattern_type: s("pattern_type"), pattern: s("pattern") });
+                out.push(VisibleIndicator {
+                    id: r.stix_id.clone(),
+                    pattern_type: s("pattern_type"),
+                    pattern: s("pattern"),
+                });
             }
             match (page.more, page.rows.last()) {
                 (true, Some(last)) => after = Some((last.date_added, last.row_id)),

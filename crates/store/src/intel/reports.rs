@@ -366,7 +366,8 @@ impl Store {
             can_write: true,
         };
         let n = env.accepted.len();
-        let out = self.ingest_as(tenant, &coll, tenant.org_id(), Some(&r.user_id), env.accepted, Vec::new(), &opts).await?;
+        let out =
+            self.ingest_as(tenant, &coll, tenant.org_id(), Some(&r.user_id), env.accepted, Vec::new(), &opts).await?;
         let txn = self.conn().begin().await?;
         set_state(&txn, id, ReportState::Published, None, None).await?;
         audit::append(
@@ -387,7 +388,11 @@ impl Store {
 }
 
 async fn report_for<C: ConnectionTrait>(conn: &C, tenant: &Tenant, id: &str) -> Result<ReportInfo, StoreError> {
-    let q = Query::select().columns(REPORT_COLS).from(IntelReports::Table).and_where(Expr::col(IntelCol::Id).eq(id)).to_owned();
+    let q = Query::select()
+        .columns(REPORT_COLS)
+        .from(IntelReports::Table)
+        .and_where(Expr::col(IntelCol::Id).eq(id))
+        .to_owned();
     let row = conn.query_one(&q).await?.ok_or(StoreError::NotFound)?;
     let cid: String = row.try_get("", "circle_id")?;
     let circle = circle_by_id(conn, &cid).await?;

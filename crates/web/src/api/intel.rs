@@ -57,7 +57,8 @@ struct ObjectsQuery {
 
 fn parse_after(a: Option<&str>) -> Result<Option<(i64, i64)>, ApiError> {
     let Some(a) = a else { return Ok(None) };
-    let (d, r) = a.split_once(':').ok_or_else(|| ApiError::field("after", "use the next_after of the previous page"))?;
+    let (d, r) =
+        a.split_once(':').ok_or_else(|| ApiError::field("after", "use the next_after of the previous page"))?;
     match (d.parse(), r.parse()) {
         (Ok(d), Ok(r)) => Ok(Some((d, r))),
         _ => Err(ApiError::field("after", "use the next_after of the previous page")),
@@ -93,7 +94,11 @@ async fn objects(
 }
 
 /// One object (every visible version) with the relationships that point to or from it.
-async fn object(State(state): State<AppState>, ApiTenant(t): ApiTenant, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+async fn object(
+    State(state): State<AppState>,
+    ApiTenant(t): ApiTenant,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
     Ok(Json(object_with_relationships(&state, &t, &id).await?))
 }
 
@@ -163,9 +168,11 @@ pub(crate) fn report_bundle(title: &str, description: &str, tlp: Tlp, observable
             Ok(pattern) => {
                 let id = format!("indicator--{}", uuid::Uuid::new_v4());
                 refs.push(Value::from(id.clone()));
-                objects.push(json!({"type": "indicator", "spec_version": "2.1", "id": id, "created": now, "modified": now,
+                objects.push(
+                    json!({"type": "indicator", "spec_version": "2.1", "id": id, "created": now, "modified": now,
                     "name": line, "indicator_types": ["malicious-activity"], "pattern": pattern, "pattern_type": "stix",
-                    "valid_from": now, "object_marking_refs": [marking]}));
+                    "valid_from": now, "object_marking_refs": [marking]}),
+                );
             }
             Err(e) => errors.push(e),
         }
@@ -205,7 +212,10 @@ async fn submit(
     };
     let id = state
         .store
-        .intel_submit_report(&t, NewReport { root: &req.circle, collection_id: &req.collection, title: &req.title, tlp, bundle })
+        .intel_submit_report(
+            &t,
+            NewReport { root: &req.circle, collection_id: &req.collection, title: &req.title, tlp, bundle },
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(json!({"id": id, "state": "submitted"}))))
 }
@@ -214,7 +224,11 @@ async fn reports(State(state): State<AppState>, ApiTenant(t): ApiTenant) -> ApiR
     Ok(Json(state.store.intel_reports(&t).await?))
 }
 
-async fn report(State(state): State<AppState>, ApiTenant(t): ApiTenant, Path(id): Path<String>) -> ApiResult<Json<ReportInfo>> {
+async fn report(
+    State(state): State<AppState>,
+    ApiTenant(t): ApiTenant,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ReportInfo>> {
     Ok(Json(state.store.intel_report(&t, &id).await?))
 }
 
@@ -253,18 +267,30 @@ async fn sanitise(
 }
 
 /// The reporter consents to publishing the current sanitised content.
-async fn approve(State(state): State<AppState>, ApiTenant(t): ApiTenant, Path(id): Path<String>) -> ApiResult<StatusCode> {
+async fn approve(
+    State(state): State<AppState>,
+    ApiTenant(t): ApiTenant,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
     state.store.intel_approve_report(&t, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn withdraw(State(state): State<AppState>, ApiTenant(t): ApiTenant, Path(id): Path<String>) -> ApiResult<StatusCode> {
+async fn withdraw(
+    State(state): State<AppState>,
+    ApiTenant(t): ApiTenant,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
     state.store.intel_withdraw_report(&t, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Hub analysts: publish an approved report to its collection.
-async fn publish(State(state): State<AppState>, ApiTenant(t): ApiTenant, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+async fn publish(
+    State(state): State<AppState>,
+    ApiTenant(t): ApiTenant,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
     let n = state.store.intel_publish_report(&t, &id).await?;
     Ok(Json(json!({"published_objects": n})))
 }

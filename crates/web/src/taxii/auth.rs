@@ -29,7 +29,9 @@ pub(crate) struct AuthCache(Mutex<HashMap<[u8; 32], (String, String, Instant)>>)
 pub(crate) struct TaxiiCaller(pub Tenant);
 
 fn unauthorized(why: &str) -> TaxiiFail {
-    TaxiiFail(TaxiiError::new(401, "Authentication required").with_description(why).with_error_code("unauthorized"))
+    TaxiiFail::from(
+        TaxiiError::new(401, "Authentication required").with_description(why).with_error_code("unauthorized"),
+    )
 }
 
 impl FromRequestParts<AppState> for TaxiiCaller {
@@ -46,7 +48,7 @@ impl FromRequestParts<AppState> for TaxiiCaller {
         let (scheme, rest) = value.split_once(' ').unwrap_or((value.as_str(), ""));
         let key: String = rest.chars().take(16).collect();
         if state.api_limiter.check(&format!("taxii:{key}"), Instant::now()).is_err() {
-            return Err(TaxiiFail(TaxiiError::new(429, "Too many requests").with_error_code("rate-limited")));
+            return Err(TaxiiFail::from(TaxiiError::new(429, "Too many requests").with_error_code("rate-limited")));
         }
         match scheme.to_ascii_lowercase().as_str() {
             // taxii2-client's TokenAuth sends `Token <key>`.
@@ -66,7 +68,7 @@ impl FromRequestParts<AppState> for TaxiiCaller {
                     .extensions
                     .get::<Arc<TaxiiShared>>()
                     .cloned()
-                    .ok_or_else(|| TaxiiFail(TaxiiError::new(500, "Internal error")))?;
+                    .ok_or_else(|| TaxiiFail::from(TaxiiError::new(500, "Internal error")))?;
                 basic(state, &shared, email, password).await
             }
             _ => Err(unauthorized("use the Basic or Bearer scheme")),

@@ -11,7 +11,9 @@ use mamori_intel::taxii::{
     Endpoint, MediaKind, ObjectQuery, QueryLimits, STIX_MEDIA_TYPE, TAXII_MEDIA_TYPE, TaxiiError, check_content_type,
     date_added_headers, negotiate_accept, parse_query,
 };
-use mamori_store::intel::{CircleInfo, CollectionInfo, IngestOptions, ObjectFilter, ObjectPage, VersionSel, rejection_details};
+use mamori_store::intel::{
+    CircleInfo, CollectionInfo, IngestOptions, ObjectFilter, ObjectPage, VersionSel, rejection_details,
+};
 use mamori_store::{StoreError, Tenant};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -24,7 +26,7 @@ const MAX_POST_OBJECTS: usize = 10_000;
 
 fn accept(headers: &HeaderMap) -> Result<(), TaxiiFail> {
     let a = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
-    negotiate_accept(a, &[MediaKind::Taxii]).map(|_| ()).map_err(|e| TaxiiFail(e.into()))
+    negotiate_accept(a, &[MediaKind::Taxii]).map(|_| ()).map_err(|e| TaxiiFail::from(TaxiiError::from(e)))
 }
 
 fn respond(status: StatusCode, body: impl Into<Body>) -> Response {
@@ -49,7 +51,11 @@ fn principal(t: &Tenant) -> String {
     format!("{}:{}", t.org_id(), t.actor().user_id().unwrap_or(""))
 }
 
-pub(super) async fn discovery(State(state): State<AppState>, TaxiiCaller(t): TaxiiCaller, headers: HeaderMap) -> TaxiiResult {
+pub(super) async fn discovery(
+    State(state): State<AppState>,
+    TaxiiCaller(t): TaxiiCaller,
+    headers: HeaderMap,
+) -> TaxiiResult {
     accept(&headers)?;
     let circles = state.store.intel_circles(&t).await?;
     let mut d = json!({
@@ -143,7 +149,12 @@ pub(super) async fn collection(
 }
 
 /// The circle and collection, with 404 for no grant and 403 for a grant without read.
-async fn readable(state: &AppState, t: &Tenant, root: &str, id: &str) -> Result<(CircleInfo, CollectionInfo), TaxiiFail> {
+async fn readable(
+    state: &AppState,
+    t: &Tenant,
+    root: &str,
+    id: &str,
+) -> Result<(CircleInfo, CollectionInfo), TaxiiFail> {
     let circle = state.store.intel_circle(t, root).await?;
     let coll = state.store.intel_collection(t, root, id).await?;
     if !coll.can_read {
@@ -153,7 +164,7 @@ async fn readable(state: &AppState, t: &Tenant, root: &str, id: &str) -> Result<
 }
 
 fn bad_query(e: mamori_intel::taxii::QueryError) -> TaxiiFail {
-    TaxiiFail(e.to_taxii_error())
+    TaxiiFail::from(e.to_taxii_error())
 }
 
 struct Fetched {
@@ -171,14 +182,14 @@ async fn fetch(
     with_body: bool,
 ) -> Result<Fetched, TaxiiFail> {
     let secret = state.store.intel_cursor_secret(circle).await?;
-    let key = CursorKey::new(&secret).map_err(|e| TaxiiFail(e.into()))?;
+    let key = CursorKey::new(&secret).map_err(|e| TaxiiFail::from(TaxiiError::from(e)))?;
     let scope = match oid {
         Some(o) => format!("{}/{o}", coll.id),
         None => coll.id.clone(),
     };
     let fp = q.fingerprint(&scope, &principal(t));
     let after = match &q.next {
-        Some(n) => Some(key.decode(n, fp).map_err(|e| TaxiiFail(e.into()))?),
+        Some(n) => Some(key.decode(n, fp).map_err(|e| TaxiiFail::from(TaxiiError::from(e)))?),
         None => None,
     };
     let versions = if q.endpoint == Endpoint::Versions {
@@ -201,10 +212,19 @@ async fn fetch(
     };
     let page = state
         .store
-        .intel_objects_page(t, Some(&coll.id), &filter, after.map(|p| (p.date_added_micros, p.row_id)), q.limit, with_body)
+        .intel_objects_page(
+            t,
+            Some(&coll.id),
+            &filter,
+            after.map(|p| (p.date_added_micros, p.row_id)),
+            q.limit,
+            with_body,
+        )
         .await?;
     let next = match (page.more, page.rows.last()) {
-        (true, Some(last)) => Some(key.encode(Position { date_added_micros: last.date_added, row_id: last.row_id }, fp)),
+        (true, Some(last)) => {
+            Some(key.encode(Position { date_added_micros: last.date_added, row_id: last.row_id }, fp))
+        }
         _ => None,
     };
     Ok(Fetched { page, next })
@@ -215,11 +235,14 @@ fn with_date_headers(mut r: Response, page: &ObjectPage) -> Response {
     if let (Some(first), Some(last)) = (page.rows.first(), page.rows.last()) {
         for (name, value) in date_added_headers(micros_to_time(first.date_added), micros_to_time(last.date_added)) {
             if let Ok(v) = HeaderValue::from_str(&value) {
-                r.headers_mut().insert(HeaderName::from_static(if name.ends_with("First") {
-                    "x-taxii-date-added-first"
-                } else {
-                    "x-taxii-date-added-last"
-                }), v);
+                r.headers_mut().insert(
+                    HeaderName::from_static(if name.ends_with("First") {
+                        "x-taxii-date-added-first"
+                    } else {
+                        "x-taxii-date-added-last"
+                    }),
+                    v,
+                );
             }
         }
     }
@@ -231,7 +254,9 @@ fn envelope(f: &Fetched) -> Response {
     if f.page.rows.is_empty() {
         return json_ok(&json!({}));
     }
-    let mut s = String::with_capacity(f.page.rows.iter().map(|r| r.body.as_ref().map_or(0, String::len) + 1).sum::<usize>() + 128);
+    let mut s = String::with_capacity(
+        f.page.rows.iter().map(|r| r.body.as_ref().map_or(0, String::len) + 1).sum::<usize>() + 128,
+    );
     s.push_str(if f.page.more { "{\"more\":true" } else { "{\"more\":false" });
     if let Some(n) = &f.next {
         s.push_str(",\"next\":\"");
@@ -383,25 +408,28 @@ pub(super) async fn add_objects(
 ) -> TaxiiResult {
     accept(&headers)?;
     let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
-    check_content_type(ct, &[MediaKind::Taxii]).map_err(|e| TaxiiFail(e.into()))?;
+    check_content_type(ct, &[MediaKind::Taxii]).map_err(|e| TaxiiFail::from(TaxiiError::from(e)))?;
     let coll = state.store.intel_collection(&t, &root, &id).await?;
     if !coll.can_write {
         return Err(StoreError::Forbidden("no write access to this collection").into());
     }
     let too_large = || {
-        TaxiiFail(
+        TaxiiFail::from(
             TaxiiError::new(413, "Payload too large")
                 .with_description(format!("the body exceeds max_content_length ({} bytes)", state.config.body_limit))
                 .with_error_code("payload-too-large"),
         )
     };
-    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    let declared =
+        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > state.config.body_limit) {
         return Err(too_large());
     }
     let bytes = axum::body::to_bytes(body, state.config.body_limit).await.map_err(|_| too_large())?;
     let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
-        TaxiiFail(TaxiiError::new(400, "Invalid JSON").with_description(e.to_string()).with_error_code("invalid-json"))
+        TaxiiFail::from(
+            TaxiiError::new(400, "Invalid JSON").with_description(e.to_string()).with_error_code("invalid-json"),
+        )
     })?;
     let report = validate_envelope_with_limit(&value, MAX_POST_OBJECTS).map_err(|e| {
         let status = match e {
@@ -409,7 +437,11 @@ pub(super) async fn add_objects(
             EnvelopeError::TooManyObjects { .. } => 413,
             _ => 400,
         };
-        TaxiiFail(TaxiiError::new(status, "Invalid envelope").with_description(e.to_string()).with_error_code("invalid-envelope"))
+        TaxiiFail::from(
+            TaxiiError::new(status, "Invalid envelope")
+                .with_description(e.to_string())
+                .with_error_code("invalid-envelope"),
+        )
     })?;
     let failures = rejection_details(&value, &report.rejected);
     let opts = IngestOptions { record_status: true, ..IngestOptions::default() };

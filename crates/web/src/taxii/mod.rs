@@ -124,12 +124,12 @@ pub(crate) fn error_response(mut e: TaxiiError) -> Response {
 }
 
 /// The handlers' error: a TAXII error resource.
-pub(crate) struct TaxiiFail(pub TaxiiError);
+pub(crate) struct TaxiiFail(pub Box<TaxiiError>);
 
 impl IntoResponse for TaxiiFail {
     fn into_response(self) -> Response {
         let unauthorized = self.0.status() == 401;
-        let mut r = error_response(self.0);
+        let mut r = error_response(*self.0);
         if unauthorized {
             r.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
@@ -142,15 +142,17 @@ impl IntoResponse for TaxiiFail {
 
 impl From<TaxiiError> for TaxiiFail {
     fn from(e: TaxiiError) -> Self {
-        TaxiiFail(e)
+        TaxiiFail(Box::new(e))
     }
 }
 
 impl From<StoreError> for TaxiiFail {
     fn from(e: StoreError) -> Self {
-        TaxiiFail(match e {
+        TaxiiFail::from(match e {
             StoreError::NotFound => TaxiiError::new(404, "Not found").with_error_code("not-found"),
-            StoreError::Forbidden(why) => TaxiiError::new(403, "Forbidden").with_description(why).with_error_code("forbidden"),
+            StoreError::Forbidden(why) => {
+                TaxiiError::new(403, "Forbidden").with_description(why).with_error_code("forbidden")
+            }
             StoreError::Invalid { field, message } => TaxiiError::new(400, "Invalid request")
                 .with_description(format!("{field}: {message}"))
                 .with_error_code("invalid"),
