@@ -178,7 +178,7 @@ pub async fn bench(max_objects: usize) -> anyhow::Result<()> {
     let opts = IngestOptions::default();
     println!(
         "{:>9}  {:>14}  {:>16}  {:>17}  {:>17}",
-        "objects", "ingest obj/s", "GET limit=100 ms", "GET limit=1000 ms", "next page ms"
+        "objects", "ingest obj/s", "GET limit=100 ms", "GET limit=1000 ms", "added_after ms"
     );
     let mut have = 0usize;
     for size in [1_000usize, 10_000, 100_000, 1_000_000].into_iter().filter(|s| *s <= max_objects.max(1_000)) {
