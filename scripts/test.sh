@@ -28,3 +28,11 @@ if [ -x /usr/bin/chromium ] && command -v node >/dev/null; then
 else
   echo "=== browser tests skipped: install Debian's chromium and Node.js to run them ==="
 fi
+
+if python3 -m venv --help >/dev/null 2>&1; then
+  echo "=== TAXII interoperability (taxii2-client, stix2, stix2-validator) ==="
+  cargo build --locked -p mamori
+  bash tests/interop/run.sh "$CARGO_TARGET_DIR/debug/mamori"
+else
+  echo "=== TAXII interoperability skipped: python3 -m venv is not available ==="
+fi

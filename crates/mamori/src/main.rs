@@ -2,6 +2,7 @@
 
 mod catalog_cmd;
 mod config;
+mod intel_cmd;
 mod smtp;
 
 use std::io::Read;
@@ -82,6 +83,11 @@ enum Command {
     },
     /// The framework catalog: list, show, import, export, diff, map.
     Catalog(catalog_cmd::CatalogArgs),
+    /// The information-sharing hub: STIX import and indicator matching.
+    Intel {
+        #[command(subcommand)]
+        cmd: IntelCmd,
+    },
     /// Benchmarks that need no server.
     Bench {
         #[command(subcommand)]
@@ -113,6 +119,37 @@ enum AdminCmd {
 }
 
 #[derive(Subcommand, Debug)]
+enum IntelCmd {
+    /// Import a STIX 2.1 bundle (e.g. ATT&CK for ICS) into a collection.
+    Import {
+        file: std::path::PathBuf,
+        /// API root of the circle.
+        #[arg(long, default_value = "council")]
+        circle: String,
+        /// Collection id or alias.
+        #[arg(long, default_value = "shared")]
+        collection: String,
+        /// The producing organization (needs write access to the collection).
+        #[arg(long, default_value = "sharing-hub")]
+        org: String,
+        /// Level for objects without a TLP marking: clear, green, amber, amber+strict, red
+        /// [default: amber].
+        #[arg(long, value_parser = parse_tlp)]
+        tlp: Option<mamori_intel::tlp::Tlp>,
+    },
+    /// Match observables (one per line) against the indicators an organization may read.
+    Match {
+        file: std::path::PathBuf,
+        #[arg(long)]
+        org: String,
+    },
+}
+
+fn parse_tlp(s: &str) -> Result<mamori_intel::tlp::Tlp, String> {
+    mamori_intel::tlp::Tlp::parse(s).ok_or_else(|| "use clear, green, amber, amber+strict or red".to_string())
+}
+
+#[derive(Subcommand, Debug)]
 enum AuditCmd {
     /// Walk the hash chain and report the first broken link.
     Verify,
@@ -136,6 +173,11 @@ enum BenchCmd {
         file: std::path::PathBuf,
         #[arg(long, default_value_t = 5)]
         runs: u32,
+    },
+    /// TAXII ingest and first-page latency at 1k, 10k, 100k and 1M objects (SQLite).
+    Taxii {
+        #[arg(long, default_value_t = 100_000)]
+        objects: usize,
     },
 }
 
@@ -177,6 +219,12 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         let rt =
             tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
         return rt.block_on(catalog_cmd::bench(file, *runs));
+    }
+    if let Command::Bench { cmd: BenchCmd::Taxii { objects } } = &cli.command {
+        let objects = *objects;
+        let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+        rt.block_on(intel_cmd::bench(objects))?;
+        return Ok(std::process::ExitCode::SUCCESS);
     }
     let db = cli.db.resolve(&file)?;
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
@@ -254,6 +302,17 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 Ok(std::process::ExitCode::SUCCESS)
             }
             Command::Catalog(args) => catalog_cmd::run(&db, args).await,
+            Command::Intel { cmd } => {
+                let store = Store::open(&db).await?;
+                match cmd {
+                    IntelCmd::Import { file, circle, collection, org, tlp } => {
+                        intel_cmd::import(&store, &file, &org, &circle, &collection, tlp).await?
+                    }
+                    IntelCmd::Match { file, org } => intel_cmd::match_file(&store, &file, &org).await?,
+                }
+                store.close().await?;
+                Ok(std::process::ExitCode::SUCCESS)
+            }
             Command::Bench { .. } => unreachable_bench(),
         }
     })

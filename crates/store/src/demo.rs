@@ -197,6 +197,7 @@ pub async fn seed(store: &Store, password: &str) -> Result<DemoSummary, StoreErr
         .await?;
     }
     txn.commit().await?;
+    crate::intel::demo::seed_intel(store, password, &hash).await?;
     Ok(DemoSummary { created: true, accounts, organizations: ids.len(), supply_links: LINKS.len() })
 }
 
@@ -232,5 +233,6 @@ pub fn demo_accounts() -> Vec<DemoAccount> {
         role: "owner (tier-1 supplier)".into(),
         lang: "ja".into(),
     });
+    out.extend(crate::intel::demo::accounts());
     out
 }

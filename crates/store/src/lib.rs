@@ -10,6 +10,7 @@ mod backup;
 mod catalog;
 mod error;
 mod migrations;
+mod migrations_intel;
 mod platform;
 mod schema;
 mod secrets;
@@ -19,6 +20,7 @@ mod tenant;
 mod tokens;
 
 pub mod demo;
+pub mod intel;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

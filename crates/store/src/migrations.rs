@@ -10,7 +10,11 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(M0001Foundation), Box::new(crate::catalog::migration::M0002Catalog)]
+        vec![
+            Box::new(M0001Foundation),
+            Box::new(crate::catalog::migration::M0002Catalog),
+            Box::new(crate::migrations_intel::M0003Intel),
+        ]
     }
 }
 

@@ -12,6 +12,7 @@ mod middleware;
 mod openapi;
 mod ops;
 mod ratelimit;
+mod taxii;
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
@@ -99,15 +100,16 @@ impl AppState {
 
 /// The whole application as one router, without binding a socket (tests call it directly).
 pub fn app(state: AppState) -> Router {
-    middleware::wrap(
+    taxii::outer(middleware::wrap(
         Router::new()
             .merge(html::routes(state.clone()))
+            .merge(taxii::routes(state.clone()))
             .nest("/api/v1", api::routes(state.clone()))
             .merge(ops::routes())
             .merge(assets::routes())
             .with_state(state.clone()),
         state,
-    )
+    ))
 }
 
 /// Serves until `shutdown` resolves, then finishes in-flight requests.

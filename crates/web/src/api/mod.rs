@@ -4,6 +4,7 @@ pub mod catalog;
 pub mod catalog_dto;
 pub mod dto;
 pub mod extract;
+pub mod intel;
 
 use std::time::Instant;
 
@@ -32,6 +33,7 @@ pub fn routes(_state: AppState) -> Router<AppState> {
         .route("/audit", get(audit))
         .route("/suppliers", get(suppliers))
         .merge(catalog::routes())
+        .merge(intel::routes())
         .fallback(not_found)
         .layer(middleware::from_fn(crate::middleware::problem_json))
 }

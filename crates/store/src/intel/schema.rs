@@ -1,0 +1,73 @@
+//! Table and column names of the intelligence hub (migration `M0003Intel`).
+
+use sea_orm::DeriveIden;
+
+macro_rules! table {
+    ($name:ident) => {
+        #[derive(DeriveIden, Clone, Copy)]
+        pub enum $name {
+            Table,
+        }
+    };
+}
+
+table!(IntelCircles);
+table!(IntelCircleMembers);
+table!(IntelCollections);
+table!(IntelCollectionAccess);
+table!(IntelObjects);
+table!(IntelRecipients);
+table!(IntelClock);
+table!(IntelStatus);
+table!(IntelReports);
+
+/// Every column of the intelligence tables (names are shared where the meaning is).
+#[derive(DeriveIden, Clone, Copy)]
+pub enum IntelCol {
+    Id,
+    Root,
+    Title,
+    TitleJa,
+    Description,
+    Kind,
+    HubOrgId,
+    CreatedAt,
+    CircleId,
+    OrgId,
+    UserId,
+    Alias,
+    CollectionId,
+    CanRead,
+    CanWrite,
+    RowId,
+    StixId,
+    StixType,
+    Version,
+    VersionMicros,
+    SpecVersion,
+    DateAdded,
+    ProducerOrg,
+    ProducerUser,
+    Tlp,
+    Digest,
+    Secret,
+    SourceRef,
+    TargetRef,
+    SearchText,
+    Body,
+    PrincipalId,
+    LastRowId,
+    LastMicros,
+    RequestMicros,
+    TotalCount,
+    SuccessCount,
+    FailureCount,
+    Details,
+    State,
+    Original,
+    Sanitised,
+    Changes,
+    AnalystId,
+    UpdatedAt,
+    PublishedAt,
+}
