@@ -112,6 +112,9 @@ impl Store {
                             .synchronous(SqliteSynchronous::Normal)
                             .foreign_keys(true)
                             .busy_timeout(Duration::from_secs(10))
+                            // Up to 64 MiB of page cache (filled only as pages are read), so
+                            // large indexes stay in memory during bulk STIX ingest.
+                            .pragma("cache_size", "-65536")
                     });
                 let db = Database::connect(opts).await.map_err(StoreError::from)?;
                 Ok(Store { db, sqlite_file: Some(file), catalog_cache: Default::default() })
