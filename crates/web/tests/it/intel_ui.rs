@@ -152,6 +152,7 @@ async fn a_report_goes_from_the_form_through_de_identification_and_consent_to_pu
         .await;
     done.expect(303);
     let page = app.get(done.location(), As::Browser(&hub)).await;
+    assert!(page.testid("approve").is_none() && page.testid("publish").is_none(), "consent is the reporter's");
     let changes = element(&page.text(), "changes").expect("the preview");
     assert!(changes.contains("ops@sakura-motors.example") && changes.contains("Toyota-shi"));
     let sanitised = page.testid("sanitised").unwrap();
@@ -221,4 +222,36 @@ async fn a_reporter_can_withdraw_and_the_form_refuses_circles_it_is_not_in() {
     app.get("/intel", As::Browser(&viewer)).await.expect(200);
     let fields = [("target", target.as_str()), ("title", "x"), ("tlp", "amber"), ("observables", "192.0.2.99")];
     app.post_form("/intel/reports", As::Browser(&viewer), &fields).await.expect(403);
+}
+
+#[tokio::test]
+async fn every_intel_page_renders_in_both_languages() {
+    use mamori_web::i18n::{Lang, Tr};
+    let app = TestApp::with_demo(TestApp::roomy_config()).await;
+    let a = app.login_as(SAKURA, DEMO_PASSWORD).await;
+    let form = app.get("/intel/reports/new", As::Browser(&a)).await.text();
+    let target = option_value(&form, "council/");
+    let fields =
+        [("target", target.as_str()), ("title", "Two languages"), ("tlp", "red"), ("observables", "192.0.2.98")];
+    let id = report_id(app.post_form("/intel/reports", As::Browser(&a), &fields).await.location());
+    let pages = [
+        ("/intel".to_string(), "intel.intro"),
+        (format!("/intel/objects/{}", demo_id("indicator", 0, 1)), "intel.relationships"),
+        ("/intel/reports".to_string(), "intel.reports_intro"),
+        ("/intel/reports/new".to_string(), "intel.new_intro"),
+        (format!("/intel/reports/{id}"), "intel.st.submitted"),
+        (format!("/intel/reports/{id}?notice=intel.notice.submitted"), "intel.notice.submitted"),
+    ];
+    for (lang, l) in [("ja", Lang::Ja), ("en", Lang::En)] {
+        app.post_form("/lang", As::Browser(&a), &[("lang", lang), ("back", "/")]).await.expect(303);
+        for (path, key) in &pages {
+            let page = app.get(path, As::Browser(&a)).await;
+            page.expect(200);
+            let html = page.text();
+            assert!(html.contains(&format!("<html lang=\"{lang}\"")), "{path} in {lang}");
+            let text = Tr(l).s(key);
+            assert!(html.contains(text), "{path} shows {key} in {lang}: {text}");
+            assert!(html.contains(Tr(l).s("nav.intel")), "{path}: the nav entry in {lang}");
+        }
+    }
 }
