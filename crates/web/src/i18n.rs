@@ -79,7 +79,12 @@ impl Tr {
 }
 
 static MESSAGES: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> = LazyLock::new(|| {
-    TABLE.iter().chain(crate::html::catalog_i18n::TABLE).map(|(k, en, ja)| (*k, (*en, *ja))).collect()
+    TABLE
+        .iter()
+        .chain(crate::html::catalog_i18n::TABLE)
+        .chain(crate::html::intel_i18n::TABLE)
+        .map(|(k, en, ja)| (*k, (*en, *ja)))
+        .collect()
 });
 
 /// Whether a key exists; used to validate notice keys coming back in URLs.

@@ -43,6 +43,7 @@ struct ApiDoc;
 static DOC: LazyLock<String> = LazyLock::new(|| {
     let mut doc = ApiDoc::openapi();
     doc.merge(crate::api::catalog::CatalogApi::openapi());
+    doc.merge(crate::api::intel::IntelApi::openapi());
     doc.to_json().unwrap_or_else(|_| "{}".into())
 });
 

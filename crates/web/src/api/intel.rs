@@ -9,11 +9,12 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use mamori_intel::matching::{Observable, classify};
 use mamori_intel::tlp::Tlp;
-use mamori_store::intel::{MatchReport, NewReport, ObjectFilter, ReportInfo, SanitiseOptions};
-use serde::Deserialize;
+use mamori_store::intel::{NewReport, ObjectFilter, ObjectRow, VersionSel};
 use serde_json::{Value, json};
+use utoipa::OpenApi;
 
-use super::extract::{ApiJson, ApiTenant};
+use super::extract::{ApiJson, ApiTenant, Page, PageQuery};
+use super::intel_dto::*;
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 
@@ -30,105 +31,97 @@ pub fn routes() -> Router<AppState> {
         .route("/intel/reports/{id}/publish", post(publish))
 }
 
-#[derive(Deserialize)]
-struct MatchRequest {
-    observables: Vec<String>,
-}
+/// The sharing-hub part of the OpenAPI document, merged into the main one.
+#[derive(OpenApi)]
+#[openapi(
+    paths(match_observables, objects, object, reports, submit, report, sanitise, approve, withdraw, publish),
+    components(schemas(MatchRequest, MatchReportDto, MatchResultDto, MatchHitDto, MatchProblemDto, IntelObjectDto,
+        IntelObjectPage, IntelObjectDetail, SubmitRequest, SubmitResponse, ReportDto, SanitiseRequest,
+        PublishResponse, Page<ReportDto>))
+)]
+pub struct IntelApi;
 
 /// Match up to 10,000 raw observables (IPs, CIDRs, domains, URLs, hashes) against the
 /// indicators the caller may read. Unsupported indicator patterns are listed.
+#[utoipa::path(post, path = "/api/v1/intel/match", tag = "intel", request_body = MatchRequest,
+    security(("bearer" = [])),
+    responses((status = 200, body = MatchReportDto), (status = 401, body = crate::Problem),
+        (status = 422, body = crate::Problem)))]
 async fn match_observables(
     State(state): State<AppState>,
     ApiTenant(t): ApiTenant,
     ApiJson(req): ApiJson<MatchRequest>,
-) -> ApiResult<Json<MatchReport>> {
-    Ok(Json(state.store.intel_match(&t, &req.observables).await?))
+) -> ApiResult<Json<MatchReportDto>> {
+    Ok(Json(state.store.intel_match(&t, &req.observables).await?.into()))
 }
 
-#[derive(Deserialize)]
-struct ObjectsQuery {
-    #[serde(rename = "type")]
-    object_type: Option<String>,
-    q: Option<String>,
-    limit: Option<u32>,
-    /// `date_added:row_id` of the last item of the previous page.
-    after: Option<String>,
-}
-
-fn parse_after(a: Option<&str>) -> Result<Option<(i64, i64)>, ApiError> {
-    let Some(a) = a else { return Ok(None) };
-    let (d, r) =
-        a.split_once(':').ok_or_else(|| ApiError::field("after", "use the next_after of the previous page"))?;
-    match (d.parse(), r.parse()) {
-        (Ok(d), Ok(r)) => Ok(Some((d, r))),
-        _ => Err(ApiError::field("after", "use the next_after of the previous page")),
-    }
-}
-
-/// Objects visible to the caller across readable collections, oldest first.
+/// Objects visible to the caller across readable collections, oldest first, filtered by
+/// type and text.
+#[utoipa::path(get, path = "/api/v1/intel/objects", tag = "intel", params(ObjectsQuery), security(("bearer" = [])),
+    responses((status = 200, body = IntelObjectPage), (status = 401, body = crate::Problem),
+        (status = 422, body = crate::Problem)))]
 async fn objects(
     State(state): State<AppState>,
     ApiTenant(t): ApiTenant,
     Query(q): Query<ObjectsQuery>,
-) -> ApiResult<Json<Value>> {
-    let limit = q.limit.unwrap_or(50);
-    if !(1..=500).contains(&limit) {
-        return Err(ApiError::field("limit", "must be between 1 and 500"));
-    }
+) -> ApiResult<Json<IntelObjectPage>> {
+    let limit = q.limit()?;
     let filter = ObjectFilter {
-        types: q.object_type.filter(|s| !s.is_empty()).map(|s| vec![s]),
-        text: q.q,
+        types: q.object_type.clone().filter(|s| !s.trim().is_empty()).map(|s| vec![s.trim().to_owned()]),
+        text: q.q.clone().filter(|s| !s.trim().is_empty()),
         ..Default::default()
     };
-    let page = state.store.intel_objects_page(&t, None, &filter, parse_after(q.after.as_deref())?, limit, true).await?;
-    let next = if page.more { page.rows.last().map(|r| format!("{}:{}", r.date_added, r.row_id)) } else { None };
-    let items: Vec<Value> = page
-        .rows
-        .iter()
-        .map(|r| {
-            json!({"collection_id": r.collection_id, "tlp": r.tlp, "date_added_micros": r.date_added,
-                   "object": r.body.as_deref().and_then(|b| serde_json::from_str::<Value>(b).ok())})
-        })
-        .collect();
-    Ok(Json(json!({"items": items, "next_after": next})))
+    let page = state.store.intel_objects_page(&t, None, &filter, q.position()?, limit, true).await?;
+    let next_cursor = if page.more { page.rows.last().map(object_cursor) } else { None };
+    Ok(Json(IntelObjectPage { items: page.rows.iter().map(IntelObjectDto::from).collect(), next_cursor }))
 }
 
 /// One object (every visible version) with the relationships that point to or from it.
+#[utoipa::path(get, path = "/api/v1/intel/objects/{id}", tag = "intel", params(("id" = String, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = IntelObjectDetail), (status = 404, body = crate::Problem)))]
 async fn object(
     State(state): State<AppState>,
     ApiTenant(t): ApiTenant,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
-    Ok(Json(object_with_relationships(&state, &t, &id).await?))
+) -> ApiResult<Json<IntelObjectDetail>> {
+    let view = object_view(&state, &t, &id).await?;
+    let parse = |r: &ObjectRow| r.body.as_deref().and_then(|b| serde_json::from_str::<Value>(b).ok());
+    let latest = view.versions.first().ok_or(ApiError::new(crate::error::Code::NotFound))?;
+    Ok(Json(IntelObjectDetail {
+        object: parse(latest).unwrap_or(Value::Null),
+        tlp: latest.tlp.clone(),
+        collection_id: latest.collection_id.clone(),
+        versions: view.versions.iter().filter_map(parse).collect(),
+        relationships: view.relationships.iter().filter_map(parse).collect(),
+    }))
 }
 
-pub(crate) async fn object_with_relationships(
+/// What the caller may see of one object.
+pub(crate) struct ObjectView {
+    /// Every visible version, newest first (never empty).
+    pub versions: Vec<ObjectRow>,
+    /// The newest visible version of every relationship or sighting touching the object.
+    pub relationships: Vec<ObjectRow>,
+}
+
+/// An object the tenant may read, its visible versions and the visible relationships and
+/// sightings touching it; `NotFound` when no version is visible.
+pub(crate) async fn object_view(
     state: &AppState,
     t: &mamori_store::Tenant,
     id: &str,
-) -> Result<Value, mamori_store::StoreError> {
-    let filter = ObjectFilter { ids: Some(vec![id.to_owned()]), ..Default::default() };
-    let page = state.store.intel_objects_page(t, None, &filter, None, 50, true).await?;
-    let first = page.rows.first().ok_or(mamori_store::StoreError::NotFound)?;
-    let obj: Value = first.body.as_deref().and_then(|b| serde_json::from_str(b).ok()).unwrap_or(Value::Null);
+) -> Result<ObjectView, mamori_store::StoreError> {
+    let filter = ObjectFilter { ids: Some(vec![id.to_owned()]), versions: VersionSel::all(), ..Default::default() };
+    let mut versions = state.store.intel_objects_page(t, None, &filter, None, 200, true).await?.rows;
+    if versions.is_empty() {
+        return Err(mamori_store::StoreError::NotFound);
+    }
+    // Newest version first: by `modified`, then by when it was added.
+    versions.sort_by(|a, b| b.version.cmp(&a.version).then(b.date_added.cmp(&a.date_added)));
     let rel_filter = ObjectFilter { touching: Some(id.to_owned()), ..Default::default() };
-    let rels = state.store.intel_objects_page(t, None, &rel_filter, None, 500, true).await?;
-    let relationships: Vec<Value> =
-        rels.rows.iter().filter_map(|r| r.body.as_deref().and_then(|b| serde_json::from_str(b).ok())).collect();
-    Ok(json!({"object": obj, "tlp": first.tlp, "collection_id": first.collection_id, "relationships": relationships}))
-}
-
-#[derive(Deserialize)]
-struct SubmitRequest {
-    circle: String,
-    collection: String,
-    title: String,
-    tlp: String,
-    description: Option<String>,
-    /// One observable per line (IPs, CIDRs, domains, URLs, hashes), turned into indicators.
-    observables: Option<String>,
-    /// Or a complete STIX 2.1 bundle.
-    bundle: Option<Value>,
+    let relationships = state.store.intel_objects_page(t, None, &rel_filter, None, 500, true).await?.rows;
+    Ok(ObjectView { versions, relationships })
 }
 
 fn escape_pattern(v: &str) -> String {
@@ -198,11 +191,15 @@ fn parse_tlp(s: &str) -> Result<Tlp, ApiError> {
 }
 
 /// Submit a report to a circle's hub: STIX built from observables, or a bundle.
+#[utoipa::path(post, path = "/api/v1/intel/reports", tag = "intel", request_body = SubmitRequest,
+    security(("bearer" = [])),
+    responses((status = 201, body = SubmitResponse), (status = 403, body = crate::Problem),
+        (status = 404, body = crate::Problem), (status = 422, body = crate::Problem)))]
 async fn submit(
     State(state): State<AppState>,
     ApiTenant(t): ApiTenant,
     ApiJson(req): ApiJson<SubmitRequest>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<SubmitResponse>)> {
     let tlp = parse_tlp(&req.tlp)?;
     let bundle = match (req.bundle, req.observables) {
         (Some(b), _) => b,
@@ -217,56 +214,53 @@ async fn submit(
             NewReport { root: &req.circle, collection_id: &req.collection, title: &req.title, tlp, bundle },
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({"id": id, "state": "submitted"}))))
+    Ok((StatusCode::CREATED, Json(SubmitResponse { id, state: "submitted".into() })))
 }
 
-async fn reports(State(state): State<AppState>, ApiTenant(t): ApiTenant) -> ApiResult<Json<Vec<ReportInfo>>> {
-    Ok(Json(state.store.intel_reports(&t).await?))
+/// Reports the caller may see, newest first: its organization's own and, for hub
+/// analysts, every report submitted to their hub.
+#[utoipa::path(get, path = "/api/v1/intel/reports", tag = "intel", params(PageQuery), security(("bearer" = [])),
+    responses((status = 200, body = Page<ReportDto>), (status = 401, body = crate::Problem)))]
+async fn reports(
+    State(state): State<AppState>,
+    ApiTenant(t): ApiTenant,
+    Query(q): Query<PageQuery>,
+) -> ApiResult<Json<Page<ReportDto>>> {
+    let all = state.store.intel_reports(&t).await?.into_iter().map(ReportDto::from).collect();
+    Ok(Json(Page::from_vec(all, &q)?))
 }
 
+/// One report, with its original, its de-identified content and the change list.
+#[utoipa::path(get, path = "/api/v1/intel/reports/{id}", tag = "intel", params(("id" = String, Path)),
+    security(("bearer" = [])), responses((status = 200, body = ReportDto), (status = 404, body = crate::Problem)))]
 async fn report(
     State(state): State<AppState>,
     ApiTenant(t): ApiTenant,
     Path(id): Path<String>,
-) -> ApiResult<Json<ReportInfo>> {
-    Ok(Json(state.store.intel_report(&t, &id).await?))
-}
-
-#[derive(Deserialize, Default)]
-pub(crate) struct SanitiseRequest {
-    #[serde(default)]
-    pub internal_domains: Vec<String>,
-    #[serde(default)]
-    pub terms: Vec<String>,
-    #[serde(default)]
-    pub private_ips: bool,
-    #[serde(default)]
-    pub internal_emails_only: bool,
-}
-
-impl SanitiseRequest {
-    pub(crate) fn options(self) -> SanitiseOptions {
-        let clean = |v: Vec<String>| v.into_iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();
-        SanitiseOptions {
-            internal_domain_suffixes: clean(self.internal_domains),
-            terms: clean(self.terms),
-            private_ips: self.private_ips,
-            internal_emails_only: self.internal_emails_only,
-        }
-    }
+) -> ApiResult<Json<ReportDto>> {
+    Ok(Json(state.store.intel_report(&t, &id).await?.into()))
 }
 
 /// Hub analysts: de-identify and return the preview (sanitised content and change list).
+/// Re-sanitising an approved report voids the reporter's consent.
+#[utoipa::path(post, path = "/api/v1/intel/reports/{id}/sanitise", tag = "intel", params(("id" = String, Path)),
+    request_body = SanitiseRequest, security(("bearer" = [])),
+    responses((status = 200, body = ReportDto), (status = 403, body = crate::Problem),
+        (status = 404, body = crate::Problem), (status = 409, body = crate::Problem)))]
 async fn sanitise(
     State(state): State<AppState>,
     ApiTenant(t): ApiTenant,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<SanitiseRequest>,
-) -> ApiResult<Json<ReportInfo>> {
-    Ok(Json(state.store.intel_sanitise_report(&t, &id, &req.options()).await?))
+) -> ApiResult<Json<ReportDto>> {
+    Ok(Json(state.store.intel_sanitise_report(&t, &id, &req.options()).await?.into()))
 }
 
 /// The reporter consents to publishing the current sanitised content.
+#[utoipa::path(post, path = "/api/v1/intel/reports/{id}/approve", tag = "intel", params(("id" = String, Path)),
+    security(("bearer" = [])),
+    responses((status = 204), (status = 403, body = crate::Problem), (status = 404, body = crate::Problem),
+        (status = 409, body = crate::Problem)))]
 async fn approve(
     State(state): State<AppState>,
     ApiTenant(t): ApiTenant,
@@ -276,6 +270,11 @@ async fn approve(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The reporter withdraws the report (any state before publication).
+#[utoipa::path(post, path = "/api/v1/intel/reports/{id}/withdraw", tag = "intel", params(("id" = String, Path)),
+    security(("bearer" = [])),
+    responses((status = 204), (status = 403, body = crate::Problem), (status = 404, body = crate::Problem),
+        (status = 409, body = crate::Problem)))]
 async fn withdraw(
     State(state): State<AppState>,
     ApiTenant(t): ApiTenant,
@@ -286,11 +285,15 @@ async fn withdraw(
 }
 
 /// Hub analysts: publish an approved report to its collection.
+#[utoipa::path(post, path = "/api/v1/intel/reports/{id}/publish", tag = "intel", params(("id" = String, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = PublishResponse), (status = 403, body = crate::Problem),
+        (status = 404, body = crate::Problem), (status = 409, body = crate::Problem)))]
 async fn publish(
     State(state): State<AppState>,
     ApiTenant(t): ApiTenant,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
-    let n = state.store.intel_publish_report(&t, &id).await?;
-    Ok(Json(json!({"published_objects": n})))
+) -> ApiResult<Json<PublishResponse>> {
+    let published_objects = state.store.intel_publish_report(&t, &id).await?;
+    Ok(Json(PublishResponse { published_objects }))
 }

@@ -5,6 +5,7 @@ pub mod catalog_dto;
 pub mod dto;
 pub mod extract;
 pub mod intel;
+pub mod intel_dto;
 
 use std::time::Instant;
 

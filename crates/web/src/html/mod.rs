@@ -5,6 +5,9 @@ mod admin;
 mod auth;
 mod catalog;
 pub(crate) mod catalog_i18n;
+mod intel;
+pub(crate) mod intel_i18n;
+mod intel_reports;
 
 use std::collections::BTreeMap;
 
@@ -26,6 +29,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .merge(account::routes())
         .merge(admin::routes())
         .merge(catalog::routes())
+        .merge(intel::routes())
         .layer(middleware::from_fn_with_state(state, ctx::load))
 }
 
@@ -95,6 +99,9 @@ pub async fn chrome(state: &AppState, c: &Ctx, title: &'static str, notice: Opti
             }
         }
         nav.push(("/frameworks", "nav.frameworks"));
+        if ch.org.is_some() && intel::in_any_circle(state, c).await {
+            nav.push(("/intel", "nav.intel"));
+        }
         nav.extend([("/orgs", "nav.orgs"), ("/api/v1/docs", "nav.api_docs"), ("/settings", "nav.settings")]);
         if s.user.is_platform_admin {
             nav.push(("/admin", "nav.admin"));

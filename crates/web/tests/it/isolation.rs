@@ -57,6 +57,8 @@ pub struct Ids {
     /// A framework private to B, with its one requirement.
     pub b_framework: String,
     pub b_node: String,
+    /// B's report to the sharing hub and the collections around it.
+    pub intel: crate::isolation_intel::IntelIds,
 }
 
 fn p(method: Method, route: &'static str, path: impl Into<String>, payload: Payload, expect: Expect) -> Probe {
@@ -73,7 +75,7 @@ pub fn probes(ids: &Ids) -> Vec<Probe> {
     use Expect::*;
     use Method as M;
     let none = || Payload::None;
-    vec![
+    let mut table = vec![
         // The HTML interface.
         p(M::GET, "/", "/", none(), NoLeak),
         p(M::GET, "/login", "/login", none(), NoLeak),
@@ -228,10 +230,15 @@ pub fn probes(ids: &Ids) -> Vec<Probe> {
             none(),
             NoLeak,
         ),
+    ];
+    // The sharing hub, UI and API.
+    table.extend(crate::isolation_intel::probes(&ids.intel));
+    table.extend([
         // Last: these change the session itself.
         p(M::POST, "/orgs", "/orgs", form(&[("name", "A's second org"), ("slug", "a-second-org")]), NoLeak),
         p(M::POST, "/logout", "/logout", form(&[]), NoLeak),
-    ]
+    ]);
+    table
 }
 
 /// Sends one probe as a browser session (HTML routes) or with a token (API routes).
@@ -302,7 +309,9 @@ async fn b_state(app: &TestApp) -> (String, Vec<String>) {
         // Only the chain hash is unique; digests of equal details (`{}`) are equal everywhere.
         needles.push(e.hash.clone());
     }
-    (format!("{org:?}\n{members:?}\n{tokens:?}\n{invitations:?}\n{audit:?}"), needles)
+    let (intel, intel_needles) = crate::isolation_intel::state(app).await;
+    needles.extend(intel_needles);
+    (format!("{org:?}\n{members:?}\n{tokens:?}\n{invitations:?}\n{audit:?}\n{intel}"), needles)
 }
 
 #[tokio::test]
@@ -331,14 +340,17 @@ async fn tenant_a_cannot_reach_any_of_tenant_bs_data_through_any_route() {
         )
         .await
         .unwrap();
+    let b_owner = app.user_id(B_OWNER).await;
+    let intel = crate::isolation_intel::seed(&app, &b_tenant, &b_secret, &b_owner).await;
     let ids = Ids {
         b_org: app.store.org(&b_tenant).await.unwrap().id,
-        b_owner: app.user_id(B_OWNER).await,
+        b_owner,
         b_member: app.user_id(B_MEMBER).await,
         b_token,
         b_invitation: app.store.invitations(&b_tenant).await.unwrap()[0].id.clone(),
         b_framework: "minato-secret-baseline".into(),
         b_node: "MSB-1".into(),
+        intel,
     };
 
     // A: a session and a token, with the same kinds of objects of its own.
@@ -380,6 +392,7 @@ async fn tenant_a_cannot_reach_any_of_tenant_bs_data_through_any_route() {
 
     let (after, _) = b_state(&app).await;
     assert_eq!(before, after, "B's state did not change");
+    crate::isolation_intel::check_matching(&app, &a_secret, &b_secret).await;
     let me = app.get("/api/v1/me", As::Token(&b_secret)).await;
     assert_eq!(me.json()["org"]["slug"], B_SLUG, "B's token still works");
     app.get("/members", As::Browser(&b)).await.expect(200);

@@ -8,8 +8,10 @@ mod bad_input;
 #[allow(dead_code)] // shared with the store tests, which use all of it
 #[path = "../../../store/tests/it/db.rs"]
 mod db;
+mod intel_ui;
 mod invitations;
 mod isolation;
+mod isolation_intel;
 mod language;
 mod ops;
 mod roles;
