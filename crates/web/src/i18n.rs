@@ -92,6 +92,12 @@ pub fn has_key(key: &str) -> bool {
     MESSAGES.contains_key(key)
 }
 
+/// The table's own `'static` copy of a key from any message table, so a key that arrives
+/// in a URL (a notice) can be kept without trusting the URL's text.
+pub fn known_key(key: &str) -> Option<&'static str> {
+    MESSAGES.get_key_value(key).map(|(k, _)| *k)
+}
+
 pub(crate) const TABLE: &[(&str, &str, &str)] = &[
     ("app.tagline", "Industrial cybersecurity, in one place", "産業サイバーセキュリティを、ひとつの場所で"),
     ("nav.skip", "Skip to content", "本文へスキップ"),

@@ -79,7 +79,7 @@ pub async fn chrome(state: &AppState, c: &Ctx, title: &'static str, notice: Opti
     let mut ch = Chrome::bare(c.t(), title);
     ch.csrf = c.csrf.clone();
     ch.path = c.path.clone();
-    ch.notice = notice.and_then(|n| crate::i18n::TABLE.iter().find(|(k, _, _)| *k == n).map(|(k, _, _)| *k));
+    ch.notice = notice.and_then(crate::i18n::known_key);
     if let Some(s) = &c.session {
         ch.user = Some(s.user.clone());
         ch.memberships = state.store.memberships(&s.user.id).await.unwrap_or_default();
