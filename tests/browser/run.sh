@@ -83,7 +83,10 @@ PORT="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()
 URL="http://127.0.0.1:$PORT"
 export MAMORI_DEMO_PASSWORD="${MAMORI_DEMO_PASSWORD:-browser-demo-$RANDOM-$RANDOM}"
 
-"$BIN" serve --demo --dev --data-dir "$WORK/data" --listen "127.0.0.1:$PORT" >"$LOG" 2>&1 &
+# Every browser comes from 127.0.0.1, so the per-address login limit is raised for the run;
+# the limit itself is tested in crates/web/tests/it/auth_flows.rs.
+MAMORI_LOGIN_BURST=1000 MAMORI_LOGIN_PER_MINUTE=1000 \
+  "$BIN" serve --demo --dev --data-dir "$WORK/data" --listen "127.0.0.1:$PORT" >"$LOG" 2>&1 &
 SERVER_PID=$!
 
 ready=""

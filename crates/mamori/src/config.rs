@@ -18,7 +18,7 @@ pub struct DbArgs {
     #[arg(long, env = "MAMORI_DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<String>,
     /// A TOML file with any of: listen, data_dir, database_url, log_format, public_url,
-    /// secure_cookies, body_limit, request_timeout_secs.
+    /// secure_cookies, body_limit, request_timeout_secs, dev, login_burst, login_per_minute.
     #[arg(long, env = "MAMORI_CONFIG", global = true)]
     pub config: Option<PathBuf>,
 }
@@ -36,6 +36,8 @@ pub struct FileConfig {
     pub body_limit: Option<usize>,
     pub request_timeout_secs: Option<u64>,
     pub dev: Option<bool>,
+    pub login_burst: Option<u32>,
+    pub login_per_minute: Option<u32>,
 }
 
 impl FileConfig {

@@ -55,6 +55,12 @@ enum Command {
         /// SMTP server for invitations and password resets, e.g. smtp://user:pass@host:587.
         #[arg(long, env = "MAMORI_SMTP_URL", hide_env_values = true)]
         smtp_url: Option<String>,
+        /// Login attempts allowed at once from one client address (then refilled per minute).
+        #[arg(long, env = "MAMORI_LOGIN_BURST")]
+        login_burst: Option<u32>,
+        /// Login attempts per minute from one client address, after the burst.
+        #[arg(long, env = "MAMORI_LOGIN_PER_MINUTE")]
+        login_per_minute: Option<u32>,
         /// Sender address of outgoing e-mail.
         #[arg(long, env = "MAMORI_SMTP_FROM", default_value = "mamori <noreply@localhost>")]
         smtp_from: String,
@@ -230,13 +236,24 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
     rt.block_on(async move {
         match cli.command {
-            Command::Serve { listen, demo, public_url, secure_cookies, dev, smtp_url, smtp_from } => {
+            Command::Serve {
+                listen,
+                demo,
+                public_url,
+                secure_cookies,
+                dev,
+                smtp_url,
+                smtp_from,
+                login_burst,
+                login_per_minute,
+            } => {
                 let mailer: Arc<dyn Mailer> = match smtp_url.filter(|u| !u.is_empty()) {
                     Some(url) => Arc::new(smtp::SmtpMailer::new(&url, &smtp_from)?),
                     None if dev || file.dev.unwrap_or(false) => Arc::new(LogMailer),
                     None => Arc::new(NoMailer),
                 };
-                serve(&db, &file, listen, demo, public_url, secure_cookies, mailer).await
+                let limits = (login_burst.or(file.login_burst), login_per_minute.or(file.login_per_minute));
+                serve(&db, &file, listen, demo, public_url, secure_cookies, mailer, limits).await
             }
             Command::Migrate => {
                 let store = Store::connect(&db).await.with_context(|| format!("cannot open {}", db.redacted()))?;
@@ -322,6 +339,7 @@ fn unreachable_bench() -> anyhow::Result<std::process::ExitCode> {
     bail!("benchmarks run before the database is opened")
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn serve(
     db: &DbConfig,
     file: &FileConfig,
@@ -330,6 +348,7 @@ async fn serve(
     public_url: Option<String>,
     secure_cookies: Option<bool>,
     mailer: Arc<dyn Mailer>,
+    (login_burst, login_per_minute): (Option<u32>, Option<u32>),
 ) -> anyhow::Result<std::process::ExitCode> {
     let started = Instant::now();
     let listen = listen.or_else(|| file.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
@@ -351,6 +370,12 @@ async fn serve(
     };
     config.secure_cookies =
         secure_cookies.or(file.secure_cookies).unwrap_or_else(|| config.public_url.starts_with("https://"));
+    if let Some(n) = login_burst {
+        config.login_burst = n.clamp(1, 100_000);
+    }
+    if let Some(n) = login_per_minute {
+        config.login_per_minute = n.clamp(1, 100_000);
+    }
     if let Some(limit) = file.body_limit {
         config.body_limit = limit.clamp(1024, 512 * 1024 * 1024);
     }
