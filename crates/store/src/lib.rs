@@ -7,6 +7,7 @@
 mod accounts;
 mod audit;
 mod backup;
+pub mod chain;
 mod error;
 mod migrations;
 mod platform;
@@ -31,6 +32,7 @@ pub use accounts::{
     normalize_email, totp_now,
 };
 pub use audit::{AuditEntry, AuditVerify};
+pub use chain::{SecretKey, SupplyStatus};
 pub use error::StoreError;
 pub use platform::{OrgOverview, PlatformAdmin};
 pub use sessions::SessionInfo;
@@ -79,6 +81,7 @@ pub fn redact_url(url: &str) -> String {
 pub struct Store {
     db: DatabaseConnection,
     sqlite_file: Option<PathBuf>,
+    chain_secret: Option<SecretKey>,
 }
 
 impl Store {
@@ -106,7 +109,7 @@ impl Store {
                             .busy_timeout(Duration::from_secs(10))
                     });
                 let db = Database::connect(opts).await.map_err(StoreError::from)?;
-                Ok(Store { db, sqlite_file: Some(file) })
+                Ok(Store { db, sqlite_file: Some(file), chain_secret: None })
             }
             DbConfig::Postgres { url } => {
                 let mut opts = ConnectOptions::new(url.clone());
@@ -116,7 +119,7 @@ impl Store {
                     .acquire_timeout(Duration::from_secs(10))
                     .sqlx_logging(false);
                 let db = Database::connect(opts).await.map_err(StoreError::from)?;
-                Ok(Store { db, sqlite_file: None })
+                Ok(Store { db, sqlite_file: None, chain_secret: None })
             }
         }
     }
@@ -164,6 +167,12 @@ impl Store {
         }
         self.db.close().await?;
         Ok(())
+    }
+
+    /// Sets the server secret that encrypts organization signing keys (see `chain::keys`).
+    pub fn with_secret_key(mut self, key: SecretKey) -> Store {
+        self.chain_secret = Some(key);
+        self
     }
 
     pub(crate) fn conn(&self) -> &DatabaseConnection {
