@@ -1,5 +1,6 @@
 //! The `mamori` binary: command line, configuration, and the subcommands.
 
+mod attest_cmd;
 mod config;
 mod smtp;
 
@@ -78,6 +79,11 @@ enum Command {
     Restore {
         #[arg(long)]
         from: std::path::PathBuf,
+    },
+    /// Attestations (offline verification).
+    Attest {
+        #[command(subcommand)]
+        cmd: attest_cmd::AttestCmd,
     },
     /// Benchmarks that need no server.
     Bench {
@@ -162,7 +168,14 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     if let Command::Bench { cmd: BenchCmd::SupplyGraph { orgs, edges, seed } } = &cli.command {
         return bench_supply_graph(*orgs, *edges, *seed);
     }
+    if let Command::Attest { cmd } = cli.command {
+        return attest_cmd::run(cmd);
+    }
     let db = cli.db.resolve(&file)?;
+    // The secret that encrypts organization signing keys: MAMORI_SECRET_KEY, or the file
+    // secret.key in the data directory (created with mode 0600 on first start).
+    let secret_dir =
+        cli.db.data_dir.clone().or_else(|| file.data_dir.clone()).unwrap_or_else(|| "./mamori-data".into());
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
     rt.block_on(async move {
         match cli.command {
@@ -172,7 +185,8 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                     None if dev || file.dev.unwrap_or(false) => Arc::new(LogMailer),
                     None => Arc::new(NoMailer),
                 };
-                serve(&db, &file, listen, demo, public_url, secure_cookies, mailer).await
+                let secret = secret_key(&secret_dir)?;
+                serve(&db, &file, listen, demo, public_url, secure_cookies, mailer, secret).await
             }
             Command::Migrate => {
                 let store = Store::connect(&db).await.with_context(|| format!("cannot open {}", db.redacted()))?;
@@ -237,15 +251,23 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 println!("{msg}");
                 Ok(std::process::ExitCode::SUCCESS)
             }
-            Command::Bench { .. } => unreachable_bench(),
+            Command::Bench { .. } | Command::Attest { .. } => unreachable_bench(),
         }
     })
+}
+
+fn secret_key(data_dir: &std::path::Path) -> anyhow::Result<mamori_store::SecretKey> {
+    match std::env::var("MAMORI_SECRET_KEY").ok().filter(|v| !v.trim().is_empty()) {
+        Some(v) => Ok(mamori_store::SecretKey::parse(&v).context("MAMORI_SECRET_KEY")?),
+        None => Ok(mamori_store::SecretKey::load_or_create(data_dir)?),
+    }
 }
 
 fn unreachable_bench() -> anyhow::Result<std::process::ExitCode> {
     bail!("benchmarks run before the database is opened")
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn serve(
     db: &DbConfig,
     file: &FileConfig,
@@ -254,12 +276,16 @@ async fn serve(
     public_url: Option<String>,
     secure_cookies: Option<bool>,
     mailer: Arc<dyn Mailer>,
+    secret: mamori_store::SecretKey,
 ) -> anyhow::Result<std::process::ExitCode> {
     let started = Instant::now();
     let listen = listen.or_else(|| file.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
     let addr: SocketAddr =
         listen.parse().with_context(|| format!("--listen '{listen}' is not an address like 127.0.0.1:8080"))?;
-    let store = Store::open(db).await.with_context(|| format!("cannot open the database {}", db.redacted()))?;
+    let store = Store::open(db)
+        .await
+        .with_context(|| format!("cannot open the database {}", db.redacted()))?
+        .with_secret_key(secret);
     if demo {
         let password =
             std::env::var("MAMORI_DEMO_PASSWORD").ok().filter(|p| !p.is_empty()).unwrap_or_else(random_password);
