@@ -79,11 +79,16 @@ impl Tr {
 }
 
 static MESSAGES: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
-    LazyLock::new(|| TABLE.iter().map(|(k, en, ja)| (*k, (*en, *ja))).collect());
+    LazyLock::new(|| TABLE.iter().chain(crate::i18n_chain::TABLE).map(|(k, en, ja)| (*k, (*en, *ja))).collect());
 
 /// Whether a key exists; used to validate notice keys coming back in URLs.
 pub fn has_key(key: &str) -> bool {
     MESSAGES.contains_key(key)
+}
+
+/// The static form of a known key (for notice keys that come back in URLs).
+pub fn static_key(key: &str) -> Option<&'static str> {
+    MESSAGES.get_key_value(key).map(|(k, _)| *k)
 }
 
 pub(crate) const TABLE: &[(&str, &str, &str)] = &[

@@ -3,6 +3,7 @@
 mod account;
 mod admin;
 mod auth;
+mod chain;
 
 use std::collections::BTreeMap;
 
@@ -23,6 +24,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
     auth::routes()
         .merge(account::routes())
         .merge(admin::routes())
+        .merge(chain::routes())
         .layer(middleware::from_fn_with_state(state, ctx::load))
 }
 
@@ -72,7 +74,7 @@ pub async fn chrome(state: &AppState, c: &Ctx, title: &'static str, notice: Opti
     let mut ch = Chrome::bare(c.t(), title);
     ch.csrf = c.csrf.clone();
     ch.path = c.path.clone();
-    ch.notice = notice.and_then(|n| crate::i18n::TABLE.iter().find(|(k, _, _)| *k == n).map(|(k, _, _)| *k));
+    ch.notice = notice.and_then(crate::i18n::static_key);
     if let Some(s) = &c.session {
         ch.user = Some(s.user.clone());
         ch.memberships = state.store.memberships(&s.user.id).await.unwrap_or_default();
@@ -84,6 +86,8 @@ pub async fn chrome(state: &AppState, c: &Ctx, title: &'static str, notice: Opti
         }
         let mut nav = vec![("/", "nav.dashboard")];
         if ch.org.is_some() {
+            nav.push(("/supply", "nav.supply"));
+            nav.push(("/attestations", "nav.attestations"));
             nav.push(("/suppliers", "nav.suppliers"));
             nav.push(("/members", "nav.members"));
             nav.push(("/tokens", "nav.tokens"));
@@ -91,6 +95,7 @@ pub async fn chrome(state: &AppState, c: &Ctx, title: &'static str, notice: Opti
                 nav.push(("/audit", "nav.audit"));
             }
         }
+        nav.extend([("/registry", "nav.registry"), ("/verify", "nav.verify")]);
         nav.extend([("/orgs", "nav.orgs"), ("/api/v1/docs", "nav.api_docs"), ("/settings", "nav.settings")]);
         if s.user.is_platform_admin {
             nav.push(("/admin", "nav.admin"));
