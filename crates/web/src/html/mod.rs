@@ -19,6 +19,7 @@ use crate::ctx::{self, Ctx};
 use crate::i18n::{Lang, Tr};
 
 pub use auth::client_ip as client_ip_pub;
+pub use chain::parse_day_end as chain_day_end;
 
 pub fn routes(state: AppState) -> Router<AppState> {
     auth::routes()
