@@ -7,10 +7,12 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use mamori_chain::attest::{DigestSummary, EvidenceItem, Outcome, RequirementStatus, Score, evidence_digest, requirements_digest};
+use mamori_chain::attest::{
+    DigestSummary, EvidenceItem, Outcome, RequirementStatus, Score, evidence_digest, requirements_digest,
+};
 use mamori_store::chain::{
-    AttestationInput, AttestationRecord, LinkInput, ReceivedShare, RequestInput, ReviewItem, ShareScope, SupplyDashboard,
-    parse_impact, parse_level,
+    AttestationInput, AttestationRecord, LinkInput, ReceivedShare, RequestInput, ReviewItem, ShareScope,
+    SupplyDashboard, parse_impact, parse_level,
 };
 use serde::{Deserialize, Serialize};
 
@@ -237,7 +239,11 @@ async fn list(State(state): State<AppState>, ApiTenant(t): ApiTenant) -> ApiResu
     Ok(Json(state.store.attestations(&t).await?))
 }
 
-async fn envelope(State(state): State<AppState>, ApiTenant(t): ApiTenant, Path(id): Path<String>) -> ApiResult<Response> {
+async fn envelope(
+    State(state): State<AppState>,
+    ApiTenant(t): ApiTenant,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
     Ok(crate::middleware::typed("application/json", state.store.attestation_envelope(&t, &id).await?))
 }
 
@@ -277,7 +283,11 @@ async fn revoke(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn revoke_share(State(state): State<AppState>, ApiTenant(t): ApiTenant, Path(id): Path<String>) -> ApiResult<StatusCode> {
+async fn revoke_share(
+    State(state): State<AppState>,
+    ApiTenant(t): ApiTenant,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
     state.store.revoke_share(&t, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -286,7 +296,11 @@ async fn received(State(state): State<AppState>, ApiTenant(t): ApiTenant) -> Api
     Ok(Json(state.store.received_shares(&t).await?))
 }
 
-async fn received_envelope(State(state): State<AppState>, ApiTenant(t): ApiTenant, Path(id): Path<String>) -> ApiResult<Response> {
+async fn received_envelope(
+    State(state): State<AppState>,
+    ApiTenant(t): ApiTenant,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
     Ok(crate::middleware::typed("application/json", state.store.received_envelope(&t, &id).await?))
 }
 
@@ -326,7 +340,13 @@ async fn verify(State(state): State<AppState>, body: axum::body::Bytes) -> ApiRe
     use mamori_chain::attest::VerifyError as E;
     let now = time::OffsetDateTime::now_utc();
     Ok(Json(match state.store.verify_envelope(&body, now).await? {
-        Ok(v) => VerifyResponse { valid: true, reason: None, detail: None, digest: Some(v.digest), attestation: Some(v.attestation) },
+        Ok(v) => VerifyResponse {
+            valid: true,
+            reason: None,
+            detail: None,
+            digest: Some(v.digest),
+            attestation: Some(v.attestation),
+        },
         Err(e) => {
             let reason = match &e {
                 E::SignatureInvalid { .. } => "tampered",
@@ -337,7 +357,13 @@ async fn verify(State(state): State<AppState>, body: axum::body::Bytes) -> ApiRe
                 E::ReviewerSignatureMissing | E::SubjectSignatureMissing => "signature_missing",
                 E::Malformed { .. } | E::UnsupportedAlgorithm { .. } => "malformed",
             };
-            VerifyResponse { valid: false, reason: Some(reason), detail: Some(e.to_string()), attestation: None, digest: None }
+            VerifyResponse {
+                valid: false,
+                reason: Some(reason),
+                detail: Some(e.to_string()),
+                attestation: None,
+                digest: None,
+            }
         }
     }))
 }
