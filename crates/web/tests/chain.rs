@@ -54,36 +54,28 @@ async fn who(store: &Store, name: &str) -> Who {
     Who { user, org, tenant, cookie: format!("mamori_session={session}"), token }
 }
 
-/// One application state per store, so that pre-session CSRF tokens (signed with a key
-/// drawn at start-up) stay valid across requests, as in a running server.
 fn state(store: &Store) -> AppState {
-    static STATES: std::sync::Mutex<Vec<(String, AppState)>> = std::sync::Mutex::new(Vec::new());
-    let key = format!("{store:?}");
-    let mut states = STATES.lock().unwrap();
-    if let Some((_, s)) = states.iter().find(|(k, _)| *k == key) {
-        return s.clone();
-    }
-    let s = AppState::new(store.clone(), WebConfig::default(), Arc::new(NoMailer));
-    states.push((key, s.clone()));
-    s
+    AppState::new(store.clone(), WebConfig::default(), Arc::new(NoMailer))
 }
 
-async fn send(store: &Store, req: Request<Body>) -> (StatusCode, String, axum::http::HeaderMap) {
-    let resp = app(state(store)).oneshot(req).await.unwrap();
+/// Sends through one state per test, so that pre-session CSRF tokens (signed with a key
+/// drawn when the state is built) stay valid across requests, as in a running server.
+async fn send(st: &AppState, req: Request<Body>) -> (StatusCode, String, axum::http::HeaderMap) {
+    let resp = app(st.clone()).oneshot(req).await.unwrap();
     let status = resp.status();
     let headers = resp.headers().clone();
     let body = resp.into_body().collect().await.unwrap().to_bytes();
     (status, String::from_utf8_lossy(&body).into_owned(), headers)
 }
 
-async fn page(store: &Store, w: &Who, path: &str) -> (StatusCode, String) {
+async fn page(store: &AppState, w: &Who, path: &str) -> (StatusCode, String) {
     let req = Request::get(path).header(header::COOKIE, &w.cookie).body(Body::empty()).unwrap();
     let (s, b, _) = send(store, req).await;
     (s, b)
 }
 
 async fn api(
-    store: &Store,
+    store: &AppState,
     w: &Who,
     method: &str,
     path: &str,
@@ -123,6 +115,7 @@ fn issue_body(level: &str, reviewer: Option<&str>) -> serde_json::Value {
 #[tokio::test]
 async fn buyers_never_see_each_other_on_pages_or_the_api() {
     for store in backends().await {
+        let app_state = state(&store);
         let a = who(&store, "Buyer Alpha").await;
         let x = who(&store, "Buyer Xeno").await;
         let s = who(&store, "Shared Parts").await;
@@ -137,7 +130,7 @@ async fn buyers_never_see_each_other_on_pages_or_the_api() {
             .request_assessment(&a.tenant, &la, &RequestInput { level: Some(Level::Star4), profile: None, deadline })
             .await
             .unwrap();
-        let (st, body) = page(&store, &x, "/supply").await;
+        let (st, body) = page(&app_state, &x, "/supply").await;
         assert_eq!(st, StatusCode::OK);
         assert!(body.contains("Shared Parts"));
         assert!(!body.contains("Alpha Secret Source") && !body.contains("secret sauce"));
@@ -147,13 +140,13 @@ async fn buyers_never_see_each_other_on_pages_or_the_api() {
             body.contains("data-testid=\"status\">Not requested<")
                 && !body.contains("data-testid=\"status\">Requested<")
         );
-        let (_, body) = page(&store, &a, "/supply").await;
+        let (_, body) = page(&app_state, &a, "/supply").await;
         assert!(body.contains("Alpha Secret Source"));
         assert!(body.contains("data-testid=\"status\">Requested<"));
         // X cannot open A's relationship page, through the page or the API.
-        assert_eq!(page(&store, &x, &format!("/supply/links/{la}")).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(page(&app_state, &x, &format!("/supply/links/{la}")).await.0, StatusCode::NOT_FOUND);
         let (st, _) = api(
-            &store,
+            &app_state,
             &x,
             "POST",
             &format!("/api/v1/supply/links/{la}/requests"),
@@ -161,12 +154,12 @@ async fn buyers_never_see_each_other_on_pages_or_the_api() {
         )
         .await;
         assert_eq!(st, StatusCode::NOT_FOUND);
-        let (_, json) = api(&store, &x, "GET", "/api/v1/supply/dashboard", None).await;
+        let (_, json) = api(&app_state, &x, "GET", "/api/v1/supply/dashboard", None).await;
         assert!(!json.contains("Alpha Secret Source") && !json.contains("Deep Hidden Foundry"));
-        let (_, csv) = page(&store, &x, "/supply/export/supply.csv").await;
+        let (_, csv) = page(&app_state, &x, "/supply/export/supply.csv").await;
         assert!(csv.contains("Shared Parts") && !csv.contains("Alpha"));
         // The classic supplier list hides tier 2 without consent.
-        let (_, list) = api(&store, &a, "GET", "/api/v1/suppliers", None).await;
+        let (_, list) = api(&app_state, &a, "GET", "/api/v1/suppliers", None).await;
         assert!(!list.contains("Deep Hidden Foundry"));
         let _ = (&a.user, &x.user);
     }
@@ -175,6 +168,7 @@ async fn buyers_never_see_each_other_on_pages_or_the_api() {
 #[tokio::test]
 async fn suppliers_see_only_what_was_shared_with_them_and_shares_can_be_revoked() {
     for store in backends().await {
+        let app_state = state(&store);
         let a = who(&store, "Buyer Alpha").await;
         let x = who(&store, "Buyer Xeno").await;
         let s = who(&store, "Supplier Sigma").await;
@@ -186,11 +180,11 @@ async fn suppliers_see_only_what_was_shared_with_them_and_shares_can_be_revoked(
         store.add_relationship(&a.tenant, &s.org.slug, &link("gears")).await.unwrap();
         store.add_relationship(&x.tenant, &s.org.slug, &link("gears")).await.unwrap();
         let (st, rec) =
-            api(&store, &s, "POST", "/api/v1/attestations", Some(issue_body("star3", Some(&r.org.slug)))).await;
+            api(&app_state, &s, "POST", "/api/v1/attestations", Some(issue_body("star3", Some(&r.org.slug)))).await;
         assert_eq!(st, StatusCode::CREATED, "{rec}");
         let id = serde_json::from_str::<serde_json::Value>(&rec).unwrap()["id"].as_str().unwrap().to_string();
         let (st, rec) = api(
-            &store,
+            &app_state,
             &r,
             "POST",
             &format!("/api/v1/reviews/{id}"),
@@ -201,7 +195,7 @@ async fn suppliers_see_only_what_was_shared_with_them_and_shares_can_be_revoked(
         let mut share_ids = Vec::new();
         for buyer in [&a, &x] {
             let (st, b) = api(
-                &store,
+                &app_state,
                 &s,
                 "POST",
                 &format!("/api/v1/attestations/{id}/shares"),
@@ -213,39 +207,39 @@ async fn suppliers_see_only_what_was_shared_with_them_and_shares_can_be_revoked(
         }
         // A buyer cannot read the supplier's attestations or another buyer's share.
         assert_eq!(
-            api(&store, &a, "GET", &format!("/api/v1/attestations/{id}/envelope"), None).await.0,
+            api(&app_state, &a, "GET", &format!("/api/v1/attestations/{id}/envelope"), None).await.0,
             StatusCode::NOT_FOUND
         );
         assert_eq!(
-            api(&store, &a, "GET", &format!("/api/v1/shares/received/{}/envelope", share_ids[1]), None).await.0,
+            api(&app_state, &a, "GET", &format!("/api/v1/shares/received/{}/envelope", share_ids[1]), None).await.0,
             StatusCode::NOT_FOUND
         );
         assert_eq!(
-            api(&store, &a, "GET", &format!("/api/v1/shares/received/{}/envelope", share_ids[0]), None).await.0,
+            api(&app_state, &a, "GET", &format!("/api/v1/shares/received/{}/envelope", share_ids[0]), None).await.0,
             StatusCode::OK
         );
         // Both dashboards show ★3; after revoking X's share only X's changes.
-        assert!(page(&store, &a, "/supply").await.1.contains("Attested ★3"));
-        assert!(page(&store, &x, "/supply").await.1.contains("Attested ★3"));
+        assert!(page(&app_state, &a, "/supply").await.1.contains("Attested ★3"));
+        assert!(page(&app_state, &x, "/supply").await.1.contains("Attested ★3"));
         assert_eq!(
-            api(&store, &x, "DELETE", &format!("/api/v1/shares/{}", share_ids[1]), None).await.0,
+            api(&app_state, &x, "DELETE", &format!("/api/v1/shares/{}", share_ids[1]), None).await.0,
             StatusCode::NOT_FOUND
         );
         assert_eq!(
-            api(&store, &s, "DELETE", &format!("/api/v1/shares/{}", share_ids[1]), None).await.0,
+            api(&app_state, &s, "DELETE", &format!("/api/v1/shares/{}", share_ids[1]), None).await.0,
             StatusCode::NO_CONTENT
         );
-        assert!(page(&store, &a, "/supply").await.1.contains("Attested ★3"));
-        let xb = page(&store, &x, "/supply").await.1;
+        assert!(page(&app_state, &a, "/supply").await.1.contains("Attested ★3"));
+        let xb = page(&app_state, &x, "/supply").await.1;
         assert!(xb.contains("data-testid=\"status\">Revoked<") && !xb.contains("data-testid=\"status\">Attested ★3<"));
         assert_eq!(
-            api(&store, &x, "GET", &format!("/api/v1/shares/received/{}/envelope", share_ids[1]), None).await.0,
+            api(&app_state, &x, "GET", &format!("/api/v1/shares/received/{}/envelope", share_ids[1]), None).await.0,
             StatusCode::NOT_FOUND
         );
         // The supplier's own page lists only its own data.
-        let sb = page(&store, &s, "/attestations").await.1;
+        let sb = page(&app_state, &s, "/attestations").await.1;
         assert!(sb.contains("Buyer Alpha") && sb.contains("Buyer Xeno"));
-        let ab = page(&store, &a, "/attestations").await.1;
+        let ab = page(&app_state, &a, "/attestations").await.1;
         assert!(ab.contains("Supplier Sigma") && !ab.contains("Buyer Xeno"));
     }
 }
@@ -253,22 +247,23 @@ async fn suppliers_see_only_what_was_shared_with_them_and_shares_can_be_revoked(
 #[tokio::test]
 async fn an_attestation_round_trips_through_the_api_and_the_public_verify_page() {
     for store in backends().await {
+        let app_state = state(&store);
         let s = who(&store, "Supplier Sigma").await;
-        let (st, rec) = api(&store, &s, "POST", "/api/v1/attestations", Some(issue_body("star4", None))).await;
+        let (st, rec) = api(&app_state, &s, "POST", "/api/v1/attestations", Some(issue_body("star4", None))).await;
         assert_eq!(st, StatusCode::CREATED, "{rec}");
         let id = serde_json::from_str::<serde_json::Value>(&rec).unwrap()["id"].as_str().unwrap().to_string();
-        let (_, envelope) = api(&store, &s, "GET", &format!("/api/v1/attestations/{id}/envelope"), None).await;
+        let (_, envelope) = api(&app_state, &s, "GET", &format!("/api/v1/attestations/{id}/envelope"), None).await;
         // Public JWK set and API verification, no token.
         let req = Request::get(format!("/.well-known/mamori/keys/{}.json", s.org.slug)).body(Body::empty()).unwrap();
-        let (st, jwks, _) = send(&store, req).await;
+        let (st, jwks, _) = send(&app_state, req).await;
         assert_eq!(st, StatusCode::OK);
         assert!(jwks.contains("\"kty\":\"OKP\""));
         let req = Request::post("/api/v1/verify").body(Body::from(envelope.clone())).unwrap();
-        let (_, v, _) = send(&store, req).await;
+        let (_, v, _) = send(&app_state, req).await;
         assert!(v.contains("\"valid\":true"), "{v}");
         let tampered = envelope.replacen("Taro Yamada", "Taro Yamadb", 1);
         let req = Request::post("/api/v1/verify").body(Body::from(tampered.clone())).unwrap();
-        let (_, v, _) = send(&store, req).await;
+        let (_, v, _) = send(&app_state, req).await;
         assert!(v.contains("\"reason\":\"tampered\""), "{v}");
         // The HTML page needs the pre-session CSRF token.
         let form = |csrf: &str, env: &str| serde_urlencoded::to_string([("csrf", csrf), ("envelope", env)]).unwrap();
@@ -276,8 +271,8 @@ async fn an_attestation_round_trips_through_the_api_and_the_public_verify_page()
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(Body::from(form("nope", &envelope)))
             .unwrap();
-        assert_eq!(send(&store, req).await.0, StatusCode::FORBIDDEN);
-        let (_, html, headers) = send(&store, Request::get("/verify").body(Body::empty()).unwrap()).await;
+        assert_eq!(send(&app_state, req).await.0, StatusCode::FORBIDDEN);
+        let (_, html, headers) = send(&app_state, Request::get("/verify").body(Body::empty()).unwrap()).await;
         let pre = headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_string();
         let csrf = html.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
         for (env, expect) in [(&envelope, "Valid:"), (&tampered, "altered after signing")] {
@@ -286,14 +281,14 @@ async fn an_attestation_round_trips_through_the_api_and_the_public_verify_page()
                 .header(header::COOKIE, &pre)
                 .body(Body::from(form(&csrf, env)))
                 .unwrap();
-            let (st, html, _) = send(&store, req).await;
+            let (st, html, _) = send(&app_state, req).await;
             assert_eq!(st, StatusCode::OK);
             assert!(html.contains(expect), "expected {expect}");
         }
         // Revocation reaches the well-known list and the verdict.
         assert_eq!(
             api(
-                &store,
+                &app_state,
                 &s,
                 "POST",
                 &format!("/api/v1/attestations/{id}/revoke"),
@@ -305,25 +300,26 @@ async fn an_attestation_round_trips_through_the_api_and_the_public_verify_page()
         );
         let req =
             Request::get(format!("/.well-known/mamori/revocations/{}.json", s.org.slug)).body(Body::empty()).unwrap();
-        assert!(send(&store, req).await.1.contains(&id));
+        assert!(send(&app_state, req).await.1.contains(&id));
         tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
         let req = Request::post("/api/v1/verify").body(Body::from(envelope.clone())).unwrap();
-        assert!(send(&store, req).await.1.contains("\"reason\":\"revoked\""));
+        assert!(send(&app_state, req).await.1.contains("\"reason\":\"revoked\""));
     }
 }
 
 #[tokio::test]
 async fn an_invited_supplier_accepts_without_an_account_and_lands_on_its_requests() {
     for store in backends().await {
+        let app_state = state(&store);
         let a = who(&store, "Buyer Alpha").await;
-        let (st, b) = api(&store, &a, "POST", "/api/v1/supply/invitations", Some(serde_json::json!({
+        let (st, b) = api(&app_state, &a, "POST", "/api/v1/supply/invitations", Some(serde_json::json!({
             "email": "sales@newco.example", "supplier_name": "NewCo", "supplied": "harnesses", "criticality": "critical",
             "connects_to_buyer_systems": true, "level": "star4", "deadline": "2031-03-31"
         }))).await;
         assert_eq!(st, StatusCode::CREATED, "{b}");
         let link = serde_json::from_str::<serde_json::Value>(&b).unwrap()["link"].as_str().unwrap().to_string();
         let path = link.split("127.0.0.1:8080").nth(1).unwrap().to_string();
-        let (_, html, headers) = send(&store, Request::get(&path).body(Body::empty()).unwrap()).await;
+        let (_, html, headers) = send(&app_state, Request::get(&path).body(Body::empty()).unwrap()).await;
         assert!(html.contains("Buyer Alpha"));
         let pre = headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_string();
         let csrf = html.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
@@ -339,13 +335,13 @@ async fn an_invited_supplier_accepts_without_an_account_and_lands_on_its_request
             .header(header::COOKIE, &pre)
             .body(Body::from(body))
             .unwrap();
-        let (st, _, headers) = send(&store, req).await;
+        let (st, _, headers) = send(&app_state, req).await;
         assert_eq!(st, StatusCode::SEE_OTHER);
         let cookie = headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_string();
         let req = Request::get("/attestations").header(header::COOKIE, &cookie).body(Body::empty()).unwrap();
-        let (_, html, _) = send(&store, req).await;
+        let (_, html, _) = send(&app_state, req).await;
         assert!(html.contains("Buyer Alpha") && html.contains("★4"));
-        let (_, dash) = page(&store, &a, "/supply").await;
+        let (_, dash) = page(&app_state, &a, "/supply").await;
         assert!(dash.contains("NewCo KK") && dash.contains("data-testid=\"status\">Requested<"));
     }
 }
