@@ -1,6 +1,7 @@
 //! The `mamori` binary: command line, configuration, and the subcommands.
 
 mod attest_cmd;
+mod bench_dashboard;
 mod config;
 mod smtp;
 
@@ -132,6 +133,14 @@ enum BenchCmd {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Latency of the buyer dashboard page for a buyer with many direct suppliers
+    /// (temporary SQLite database, in process).
+    SupplyDashboard {
+        #[arg(long, default_value_t = 10_000)]
+        suppliers: usize,
+        #[arg(long, default_value_t = 50)]
+        requests: usize,
+    },
 }
 
 fn main() -> std::process::ExitCode {
@@ -170,6 +179,11 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     }
     if let Command::Attest { cmd } = cli.command {
         return attest_cmd::run(cmd);
+    }
+    if let Command::Bench { cmd: BenchCmd::SupplyDashboard { suppliers, requests } } = &cli.command {
+        let rt =
+            tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
+        return rt.block_on(bench_dashboard::run(*suppliers, *requests));
     }
     let db = cli.db.resolve(&file)?;
     // The secret that encrypts organization signing keys: MAMORI_SECRET_KEY, or the file

@@ -5,6 +5,7 @@
 //! module stores them and enforces who may see what.
 
 pub mod attest;
+pub mod bench;
 pub mod dashboard;
 pub(crate) mod demo;
 pub mod keys;
