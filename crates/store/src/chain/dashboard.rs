@@ -482,17 +482,17 @@ impl Store {
             .consent_view(0, |v| consent.contains(&v), |v| status[v as usize])
             .map_err(|e| StoreError::Internal(e.to_string()))?;
         let visible: HashSet<u32> = view.visible.iter().map(|v| v.node).collect();
-        let mut via: HashMap<u32, u32> = HashMap::new();
-        for &(b, s, _) in &view.visible_edges {
+        // The first visible edge into each deeper supplier names its buyer ("via").
+        let mut via: HashMap<u32, (u32, Criticality)> = HashMap::new();
+        for &(b, s, c) in &view.visible_edges {
             if b != 0 {
-                via.entry(s).or_insert(b);
+                via.entry(s).or_insert((b, c));
             }
         }
         let mut deep = Vec::new();
         for vs in view.visible.iter().filter(|v| v.tier >= 2) {
-            let (Some(org), Some(&b)) = (net.orgs.get(&vs.node), via.get(&vs.node)) else { continue };
+            let (Some(org), Some(&(b, crit))) = (net.orgs.get(&vs.node), via.get(&vs.node)) else { continue };
             let Some(via_org) = net.orgs.get(&b) else { continue };
-            let crit = net.edges.iter().find(|e| e.0 == b && e.1 == vs.node).map_or(Criticality::Low, |e| e.2);
             deep.push(DeepSupplier {
                 org: org.clone(),
                 tier: vs.tier,

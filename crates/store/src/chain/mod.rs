@@ -13,6 +13,7 @@ pub mod links;
 pub mod migration;
 pub mod requests;
 pub(crate) mod schema;
+pub mod shares;
 
 use mamori_chain::Criticality;
 use mamori_chain::Level;
@@ -21,16 +22,14 @@ use serde::Serialize;
 
 use crate::StoreError;
 
-pub use attest::{
-    AttestationInput, AttestationRecord, AttestationState, ReceivedShare, RegistryEntry, ReviewItem, ShareInfo,
-    ShareScope,
-};
+pub use attest::{AttestationInput, AttestationRecord, AttestationState, RegistryEntry, ReviewItem};
 pub use dashboard::{
     ConcentrationRow, DeepSupplier, DirectSupplier, HeatCell, HiddenCount, RollupSummary, SpofRow, SupplyDashboard,
 };
 pub use keys::{OrgKeyInfo, SECRET_FILE, SecretKey};
 pub use links::{ChainSettingsInfo, LinkInput, OverrideInfo};
 pub use requests::{IncomingRequest, RequestInput, SupplierInvitation, SupplierInvitationInfo};
+pub use shares::{ReceivedShare, ShareInfo, ShareScope};
 
 /// Where a buyer stands with one supplier, or what is known about a deeper supplier.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

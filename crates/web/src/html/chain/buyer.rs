@@ -56,7 +56,8 @@ pub struct Badge {
 
 pub struct HeatRow {
     pub tier: u32,
-    pub cells: Vec<Vec<Badge>>,
+    /// (criticality value, badges per status); tier-1 badges link to the filtered list.
+    pub cells: Vec<(&'static str, Vec<Badge>)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -182,11 +183,13 @@ async fn render_dashboard(
             cells: CRIT_ORDER
                 .iter()
                 .map(|crit| {
-                    d.heat
+                    let badges = d
+                        .heat
                         .iter()
                         .filter(|h| h.tier == tier && h.criticality == *crit)
                         .map(|h| Badge { key: status_key(h.status), class: h.status.as_str(), count: h.count })
-                        .collect()
+                        .collect();
+                    (crit.as_str(), badges)
                 })
                 .collect(),
         })
