@@ -323,3 +323,25 @@ async fn the_demo_dashboard_shows_every_status() {
         assert!(!store.registry().await.unwrap().is_empty());
     }
 }
+
+#[tokio::test]
+async fn supply_cycles_terminate_and_the_buyer_never_appears_as_its_own_supplier() {
+    for store in backends().await {
+        let (_, a, at) = org(&store, "Cycle A").await;
+        let (_, b, bt) = org(&store, "Cycle B").await;
+        let (_, c, ct) = org(&store, "Cycle C").await;
+        store.add_relationship(&at, &b.slug, &link("x", "high", false)).await.unwrap();
+        store.add_relationship(&bt, &c.slug, &link("y", "high", false)).await.unwrap();
+        store.add_relationship(&ct, &a.slug, &link("z", "high", false)).await.unwrap();
+        for t in [&bt, &ct] {
+            store
+                .set_chain_settings(t, &ChainSettingsInfo { disclose_suppliers: true, registry_listed: false })
+                .await
+                .unwrap();
+        }
+        let d = store.supply_dashboard(&at).await.unwrap();
+        assert_eq!(d.rollup.suppliers, 2);
+        assert_eq!(d.deep.iter().map(|x| x.org.slug.as_str()).collect::<Vec<_>>(), vec![c.slug.as_str()]);
+        assert!(!d.deep.iter().any(|x| x.org.slug == a.slug));
+    }
+}

@@ -12,7 +12,7 @@ use mamori_chain::advice::{Advice, InterruptionImpact, Relationship, advise, nex
 use mamori_chain::graph::{ConsentView, Posture, RollupOptions, export_csv, export_graphml};
 use mamori_chain::{Criticality, Level, SupplyGraph};
 use sea_orm::ConnectionTrait;
-use sea_orm::sea_query::{Expr, ExprTrait, Order, Query};
+use sea_orm::sea_query::{Alias, CommonTableExpression, Expr, ExprTrait, Order, Query, UnionType, WithClause};
 use serde::Serialize;
 
 use super::links::OverrideInfo;
@@ -163,6 +163,43 @@ async fn chunked<C: ConnectionTrait>(
     Ok(out)
 }
 
+/// `reach(org_id, depth)`: every organization the buyer reaches, with path lengths up to
+/// [`MAX_DEPTH`].
+fn reach_cte(buyer: &str) -> WithClause {
+    let (reach, org, depth) = (Alias::new("reach"), Alias::new("org_id"), Alias::new("depth"));
+    let base = Query::select()
+        .column(SupplyLinks::SupplierOrgId)
+        .expr(Expr::val(1i32))
+        .from(SupplyLinks::Table)
+        .and_where(Expr::col(SupplyLinks::BuyerOrgId).eq(buyer))
+        .to_owned();
+    let step = Query::select()
+        .column((SupplyLinks::Table, SupplyLinks::SupplierOrgId))
+        .expr(Expr::col((reach.clone(), depth.clone())).add(1i32))
+        .from(SupplyLinks::Table)
+        .inner_join(
+            reach.clone(),
+            Expr::col((reach.clone(), org.clone())).equals((SupplyLinks::Table, SupplyLinks::BuyerOrgId)),
+        )
+        .and_where(Expr::col((reach.clone(), depth.clone())).lt(MAX_DEPTH as i32))
+        .to_owned();
+    let cte = CommonTableExpression::new()
+        .query(base.clone().union(UnionType::Distinct, step).to_owned())
+        .columns([org, depth])
+        .table_name(reach)
+        .to_owned();
+    WithClause::new().recursive(true).cte(cte).to_owned()
+}
+
+/// `SELECT org_id FROM reach [WHERE depth < max]`.
+fn in_reach(below: Option<u32>) -> sea_orm::sea_query::SelectStatement {
+    let mut q = Query::select().column(Alias::new("org_id")).from(Alias::new("reach")).to_owned();
+    if let Some(max) = below {
+        q.and_where(Expr::col(Alias::new("depth")).lt(max as i32));
+    }
+    q
+}
+
 /// Loads the buyer's network: its links with attributes, deeper links tier by tier,
 /// the consent flags and the organizations.
 pub(crate) async fn load_net<C: ConnectionTrait>(conn: &C, buyer: &str) -> Result<Net, StoreError> {
@@ -178,13 +215,16 @@ pub(crate) async fn load_net<C: ConnectionTrait>(conn: &C, buyer: &str) -> Resul
     };
     net.node(buyer);
     let q = Query::select()
-        .columns([
-            SupplyLinks::Id,
-            SupplyLinks::SupplierOrgId,
-            SupplyLinks::Supplied,
-            SupplyLinks::Criticality,
-            SupplyLinks::CreatedAt,
-        ])
+        .columns(
+            [
+                SupplyLinks::Id,
+                SupplyLinks::SupplierOrgId,
+                SupplyLinks::Supplied,
+                SupplyLinks::Criticality,
+                SupplyLinks::CreatedAt,
+            ]
+            .map(|c| (SupplyLinks::Table, c)),
+        )
         .columns([
             LinkCol::HandlesConfidentialData,
             LinkCol::ConnectsToBuyerSystems,
@@ -194,65 +234,71 @@ pub(crate) async fn load_net<C: ConnectionTrait>(conn: &C, buyer: &str) -> Resul
             LinkCol::OverrideBy,
             LinkCol::OverrideAt,
         ])
+        .expr_as(Expr::col((Orgs::Table, Orgs::Slug)), Alias::new("org_slug"))
+        .expr_as(Expr::col((Orgs::Table, Orgs::Name)), Alias::new("org_name"))
+        .expr_as(Expr::col((Orgs::Table, Orgs::NameJa)), Alias::new("org_name_ja"))
+        .expr_as(Expr::col((Orgs::Table, Orgs::Kind)), Alias::new("org_kind"))
+        .expr_as(Expr::col((Orgs::Table, Orgs::Sector)), Alias::new("org_sector"))
         .from(SupplyLinks::Table)
-        .and_where(Expr::col(SupplyLinks::BuyerOrgId).eq(buyer))
+        // The direct suppliers' organizations come with the links: one query, not a batch.
+        .inner_join(
+            Orgs::Table,
+            Expr::col((Orgs::Table, Orgs::Id)).equals((SupplyLinks::Table, SupplyLinks::SupplierOrgId)),
+        )
+        .and_where(Expr::col((SupplyLinks::Table, SupplyLinks::BuyerOrgId)).eq(buyer))
         .to_owned();
     net.direct_rows = conn.query_all(&q).await?;
-    let mut frontier = Vec::new();
+    let mut frontier: Vec<String> = Vec::new();
     let direct_rows = std::mem::take(&mut net.direct_rows);
     for r in &direct_rows {
         let s: String = r.try_get("", "supplier_org_id")?;
         let crit: String = r.try_get("", "criticality")?;
         let v = net.node(&s);
+        net.orgs.entry(v).or_insert(OrgInfo {
+            id: s.clone(),
+            slug: r.try_get("", "org_slug")?,
+            name: r.try_get("", "org_name")?,
+            name_ja: r.try_get("", "org_name_ja")?,
+            kind: r.try_get("", "org_kind")?,
+            sector: r.try_get("", "org_sector")?,
+        });
         net.edges.push((0, v, crit_from_str(&crit)));
         net.supplied.insert((0, v), r.try_get("", "supplied")?);
         frontier.push(s);
     }
     net.direct_rows = direct_rows;
-    let mut seen: HashSet<String> = net.ids.iter().cloned().collect();
-    for _ in 1..MAX_DEPTH {
-        if frontier.is_empty() {
-            break;
-        }
-        let rows = chunked(conn, &frontier, |chunk| {
-            Query::select()
-                .columns([
-                    SupplyLinks::BuyerOrgId,
-                    SupplyLinks::SupplierOrgId,
-                    SupplyLinks::Supplied,
-                    SupplyLinks::Criticality,
-                ])
-                .from(SupplyLinks::Table)
-                .and_where(Expr::col(SupplyLinks::BuyerOrgId).is_in(chunk))
-                .to_owned()
-        })
-        .await?;
-        let mut next = Vec::new();
-        for r in rows {
+    // Deeper links in one statement: a recursive CTE walks the buyer's reach (bounded by
+    // MAX_DEPTH, which also ends supply cycles) instead of one batch of queries per tier.
+    if !frontier.is_empty() {
+        let q = Query::select()
+            .columns([
+                SupplyLinks::BuyerOrgId,
+                SupplyLinks::SupplierOrgId,
+                SupplyLinks::Supplied,
+                SupplyLinks::Criticality,
+            ])
+            .from(SupplyLinks::Table)
+            .and_where(Expr::col(SupplyLinks::BuyerOrgId).in_subquery(in_reach(Some(MAX_DEPTH))))
+            .to_owned()
+            .with(reach_cte(buyer));
+        for r in conn.query_all(&q).await? {
             let b: String = r.try_get("", "buyer_org_id")?;
             let s: String = r.try_get("", "supplier_org_id")?;
             let crit: String = r.try_get("", "criticality")?;
             let (bv, sv) = (net.node(&b), net.node(&s));
             net.edges.push((bv, sv, crit_from_str(&crit)));
             net.supplied.entry((bv, sv)).or_insert(r.try_get("", "supplied")?);
-            if seen.insert(s.clone()) {
-                next.push(s);
-            }
         }
-        frontier = next;
     }
     net.graph = SupplyGraph::from_edges(net.ids.len(), &net.edges).map_err(|e| StoreError::Internal(e.to_string()))?;
-    let others: Vec<String> = net.ids[1..].to_vec();
-    for r in chunked(conn, &others, |chunk| {
-        Query::select()
-            .column(ChainCol::OrgId)
-            .from(ChainSettings::Table)
-            .and_where(Expr::col(ChainCol::OrgId).is_in(chunk))
-            .and_where(Expr::col(ChainCol::DiscloseSuppliers).eq(true))
-            .to_owned()
-    })
-    .await?
-    {
+    let q = Query::select()
+        .column(ChainCol::OrgId)
+        .from(ChainSettings::Table)
+        .and_where(Expr::col(ChainCol::OrgId).in_subquery(in_reach(None)))
+        .and_where(Expr::col(ChainCol::DiscloseSuppliers).eq(true))
+        .to_owned()
+        .with(reach_cte(buyer));
+    for r in conn.query_all(&q).await? {
         let id: String = r.try_get("", "org_id")?;
         if let Some(&v) = net.idx.get(&id) {
             net.consent.insert(v);
@@ -284,18 +330,17 @@ async fn deep_statuses<C: ConnectionTrait>(
     net: &Net,
     now: i64,
 ) -> Result<HashMap<u32, SupplyStatus>, StoreError> {
-    let ids: Vec<String> = net.ids[1..].to_vec();
+    // Direct suppliers' statuses come from shares; the direct loop overwrites them.
+    let buyer = net.ids.first().cloned().unwrap_or_default();
     let mut out: HashMap<u32, SupplyStatus> = HashMap::new();
-    for r in chunked(conn, &ids, |chunk| {
-        Query::select()
-            .columns([ChainCol::OrgId, ChainCol::Level, ChainCol::State, ChainCol::ValidFrom, ChainCol::ValidUntil])
-            .from(Attestations::Table)
-            .and_where(Expr::col(ChainCol::OrgId).is_in(chunk))
-            .and_where(Expr::col(ChainCol::State).is_in(["issued", "revoked"]))
-            .to_owned()
-    })
-    .await?
-    {
+    let q = Query::select()
+        .columns([ChainCol::OrgId, ChainCol::Level, ChainCol::State, ChainCol::ValidFrom, ChainCol::ValidUntil])
+        .from(Attestations::Table)
+        .and_where(Expr::col(ChainCol::OrgId).in_subquery(in_reach(None)))
+        .and_where(Expr::col(ChainCol::State).is_in(["issued", "revoked"]))
+        .to_owned()
+        .with(reach_cte(&buyer));
+    for r in conn.query_all(&q).await? {
         let org: String = r.try_get("", "org_id")?;
         let Some(&v) = net.idx.get(&org) else { continue };
         let s = attestation_status(&r, now)?;
@@ -337,7 +382,9 @@ impl Store {
     pub async fn supply_dashboard(&self, tenant: &Tenant) -> Result<SupplyDashboard, StoreError> {
         let now = now_ms();
         let conn = self.conn();
+        let started = std::time::Instant::now();
         let mut net = load_net(conn, tenant.org_id()).await?;
+        tracing::debug!(elapsed = ?started.elapsed(), nodes = net.ids.len(), "dashboard: network loaded");
         // Open requests and active shares, one query each.
         let q = Query::select()
             .columns([ChainCol::Id, ChainCol::SupplierOrgId, ChainCol::Level, ChainCol::Profile, ChainCol::Deadline])
@@ -394,6 +441,7 @@ impl Store {
             }
         }
         let deep_status = deep_statuses(conn, &net, now).await?;
+        tracing::debug!(elapsed = ?started.elapsed(), "dashboard: requests, shares and deep statuses loaded");
         let mut status = vec![SupplyStatus::Unknown; net.ids.len()];
         for (&v, &s) in &deep_status {
             status[v as usize] = s;
@@ -408,6 +456,7 @@ impl Store {
         need.push(0);
         load_orgs(conn, &mut net, &need).await?;
 
+        tracing::debug!(elapsed = ?started.elapsed(), "dashboard: consent view and organizations loaded");
         let mut direct = Vec::with_capacity(net.direct_rows.len());
         for r in &net.direct_rows {
             let supplier: String = r.try_get("", "supplier_org_id")?;
@@ -543,6 +592,7 @@ impl Store {
         concentration
             .sort_by(|a, b| b.tier1_dependents.cmp(&a.tier1_dependents).then_with(|| a.org.name.cmp(&b.org.name)));
         concentration.truncate(50);
+        tracing::debug!(elapsed = ?started.elapsed(), "dashboard: roll-up and concentration computed");
         let spof = net
             .graph
             .single_points_of_failure(0, Criticality::High)
