@@ -10,7 +10,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(M0001Foundation)]
+        vec![Box::new(M0001Foundation), Box::new(crate::assess::migration::M0004Assess)]
     }
 }
 
