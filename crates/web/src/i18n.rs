@@ -79,7 +79,7 @@ impl Tr {
 }
 
 static MESSAGES: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
-    LazyLock::new(|| TABLE.iter().map(|(k, en, ja)| (*k, (*en, *ja))).collect());
+    LazyLock::new(|| TABLE.iter().chain(crate::i18n_assess::ASSESS).map(|(k, en, ja)| (*k, (*en, *ja))).collect());
 
 /// Whether a key exists; used to validate notice keys coming back in URLs.
 pub fn has_key(key: &str) -> bool {

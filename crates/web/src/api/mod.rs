@@ -1,5 +1,6 @@
 //! The REST API under `/api/v1`: JSON in and out, bearer tokens, RFC 9457 errors.
 
+pub mod assess;
 pub mod dto;
 pub mod extract;
 
@@ -29,6 +30,7 @@ pub fn routes(_state: AppState) -> Router<AppState> {
         .route("/tokens/{id}", delete(revoke_token))
         .route("/audit", get(audit))
         .route("/suppliers", get(suppliers))
+        .merge(assess::routes())
         .fallback(not_found)
         .layer(middleware::from_fn(crate::middleware::problem_json))
 }

@@ -1,6 +1,7 @@
 //! The server-rendered ja/en interface. Works without JavaScript; htmx only enhances.
 
 mod account;
+mod assess;
 mod auth;
 
 use std::collections::BTreeMap;
@@ -16,10 +17,14 @@ use crate::AppState;
 use crate::ctx::{self, Ctx};
 use crate::i18n::{Lang, Tr};
 
+pub use assess::attachment as assess_attachment;
 pub use auth::client_ip as client_ip_pub;
 
 pub fn routes(state: AppState) -> Router<AppState> {
-    auth::routes().merge(account::routes()).layer(middleware::from_fn_with_state(state, ctx::load))
+    auth::routes()
+        .merge(account::routes())
+        .merge(assess::routes())
+        .layer(middleware::from_fn_with_state(state, ctx::load))
 }
 
 /// A link in the main navigation.
@@ -68,7 +73,9 @@ pub async fn chrome(state: &AppState, c: &Ctx, title: &'static str, notice: Opti
     let mut ch = Chrome::bare(c.t(), title);
     ch.csrf = c.csrf.clone();
     ch.path = c.path.clone();
-    ch.notice = notice.and_then(|n| crate::i18n::TABLE.iter().find(|(k, _, _)| *k == n).map(|(k, _, _)| *k));
+    ch.notice = notice.and_then(|n| {
+        crate::i18n::TABLE.iter().chain(crate::i18n_assess::ASSESS).find(|(k, _, _)| *k == n).map(|(k, _, _)| *k)
+    });
     if let Some(s) = &c.session {
         ch.user = Some(s.user.clone());
         ch.memberships = state.store.memberships(&s.user.id).await.unwrap_or_default();
@@ -80,6 +87,7 @@ pub async fn chrome(state: &AppState, c: &Ctx, title: &'static str, notice: Opti
         }
         let mut nav = vec![("/", "nav.dashboard")];
         if ch.org.is_some() {
+            nav.push(("/assessments", "nav.assessments"));
             nav.push(("/suppliers", "nav.suppliers"));
             nav.push(("/members", "nav.members"));
             nav.push(("/tokens", "nav.tokens"));
