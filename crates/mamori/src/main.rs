@@ -1,5 +1,6 @@
 //! The `mamori` binary: command line, configuration, and the subcommands.
 
+mod assess_cmd;
 mod config;
 mod smtp;
 
@@ -78,6 +79,11 @@ enum Command {
     Restore {
         #[arg(long)]
         from: std::path::PathBuf,
+    },
+    /// Assessments: list, export and import.
+    Assess {
+        #[command(subcommand)]
+        cmd: assess_cmd::AssessCmd,
     },
     /// Benchmarks that need no server.
     Bench {
@@ -232,6 +238,12 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 let msg = Store::restore_from(data_dir, &from).await?;
                 println!("{msg}");
                 Ok(std::process::ExitCode::SUCCESS)
+            }
+            Command::Assess { cmd } => {
+                let store = Store::open(&db).await?;
+                let code = assess_cmd::run(&store, cmd).await;
+                store.close().await?;
+                code
             }
             Command::Bench { .. } => unreachable_bench(),
         }
