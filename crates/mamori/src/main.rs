@@ -52,7 +52,8 @@ enum Command {
         /// Development mode: e-mails (with their one-time links) are written to the log.
         #[arg(long, env = "MAMORI_DEV")]
         dev: bool,
-        /// SMTP server for invitations and password resets, e.g. smtp://user:pass@host:587.
+        /// SMTP server for invitations and password resets: smtp://user:pass@host:587?tls=required
+        /// (STARTTLS), smtps://user:pass@host:465, or smtp://host:25 (plain, local relay).
         #[arg(long, env = "MAMORI_SMTP_URL", hide_env_values = true)]
         smtp_url: Option<String>,
         /// Login attempts allowed at once from one client address (then refilled per minute).

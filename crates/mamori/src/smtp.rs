@@ -12,8 +12,8 @@ pub struct SmtpMailer {
 }
 
 impl SmtpMailer {
-    /// `url` is `smtp://user:pass@host:587` (STARTTLS required), `smtps://…:465` (TLS), or
-    /// `smtp://host:25?tls=none` for a local relay.
+    /// `url` is `smtp://user:pass@host:587?tls=required` (STARTTLS), `smtps://user:pass@host:465`
+    /// (TLS), or `smtp://host:25` (plain, for a relay on the same host or network).
     pub fn new(url: &str, from: &str) -> anyhow::Result<SmtpMailer> {
         let transport = SmtpTransport::from_url(url)
             .map_err(|e| anyhow::anyhow!("--smtp-url is not valid: {e}"))?
