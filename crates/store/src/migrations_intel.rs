@@ -8,8 +8,14 @@ use sea_orm_migration::schema::{
 
 use crate::intel::schema::*;
 
-#[derive(DeriveMigrationName)]
 pub(crate) struct M0003Intel;
+
+// Named by hand: the derive names a migration after its file, which is not unique.
+impl MigrationName for M0003Intel {
+    fn name(&self) -> &str {
+        "m0003_intel"
+    }
+}
 
 fn idx(name: &str, table: impl IntoIden + Clone, cols: &[IntelCol]) -> IndexCreateStatement {
     let mut i = Index::create();

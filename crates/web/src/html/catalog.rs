@@ -11,6 +11,7 @@ use mamori_catalog::{Framework, I18n, Node, Tag};
 use mamori_store::{CatalogView, StoreError, StoredFramework};
 use serde::Deserialize;
 
+use super::enc;
 use super::{Chrome, PageError, PageResult, chrome, render, user};
 use crate::AppState;
 use crate::api::catalog::{mapping_dto, node_links};
@@ -24,19 +25,6 @@ pub fn routes() -> Router<AppState> {
         .route("/frameworks/compare", get(compare_page))
         .route("/frameworks/{id}", get(framework_page))
         .route("/frameworks/{id}/nodes/{ref_id}", get(node_page))
-}
-
-/// Percent-encodes one path segment.
-fn enc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 fn node_href(fw: &str, version: Option<&str>, ref_id: &str) -> String {

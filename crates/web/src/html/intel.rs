@@ -15,6 +15,7 @@ use mamori_store::{StoreError, Tenant};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::enc;
 use super::intel_reports;
 use super::{Chrome, PageError, PageResult, chrome, render};
 use crate::AppState;
@@ -54,19 +55,6 @@ pub(crate) async fn frame(state: &AppState, c: &Ctx, title: &'static str, notice
 /// The tenant of the active organization, for pages that need one.
 pub(crate) async fn tenant(state: &AppState, c: &Ctx) -> Result<Tenant, PageError> {
     super::tenant(state, c).await
-}
-
-/// Percent-encodes a path segment or query value.
-pub(crate) fn enc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// A TLP badge: the label (the same in both languages) and its CSS class.

@@ -13,7 +13,8 @@ use mamori_store::intel::{NewReport, ReportInfo, ReportState};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::intel::{Badge, badge, circle_title, collection_names, enc, frame, tenant};
+use super::enc;
+use super::intel::{Badge, badge, circle_title, collection_names, frame, tenant};
 use super::{Chrome, FormErrors, PageError, PageResult, render, see_other};
 use crate::AppState;
 use crate::api::intel::report_bundle;

@@ -248,6 +248,19 @@ pub async fn tenant(state: &AppState, c: &Ctx) -> Result<Tenant, PageError> {
     ctx::tenant(state, c).await.ok_or(PageError::NoOrg)
 }
 
+/// Percent-encodes a path segment or query value.
+pub(crate) fn enc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// Formats milliseconds since the epoch as `YYYY-MM-DD HH:MM`.
 pub fn when(ms: i64) -> String {
     let Ok(t) = time::OffsetDateTime::from_unix_timestamp(ms / 1000) else { return String::new() };
