@@ -15,6 +15,7 @@ use mamori_store::chain::{
     SupplyDashboard, parse_impact, parse_level,
 };
 use serde::{Deserialize, Serialize};
+use utoipa::{OpenApi, ToSchema};
 
 use super::extract::{ApiJson, ApiTenant};
 use crate::AppState;
@@ -39,7 +40,44 @@ pub fn routes() -> Router<AppState> {
         .route("/verify", post(verify))
 }
 
-#[derive(Deserialize)]
+/// The supply-chain part of the OpenAPI document, merged into the main one.
+#[derive(OpenApi)]
+#[openapi(
+    paths(
+        dashboard,
+        add_link,
+        set_override,
+        request,
+        invite,
+        list,
+        issue,
+        envelope,
+        share,
+        revoke,
+        revoke_share,
+        received,
+        received_envelope,
+        reviews,
+        review,
+        verify
+    ),
+    components(schemas(
+        LinkRequest,
+        Created,
+        OverrideRequest,
+        AssessmentRequest,
+        InvitationLink,
+        Pledge,
+        IssueRequest,
+        ShareRequest,
+        RevokeRequest,
+        ReviewRequest,
+        VerifyResponse
+    ))
+)]
+pub struct ChainApi;
+
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LinkRequest {
     /// Supplier short ID (omit for invitations).
@@ -83,15 +121,19 @@ impl LinkRequest {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct Created {
     pub id: String,
 }
 
+#[utoipa::path(get, path = "/api/v1/supply/dashboard", tag = "supply-chain", security(("bearer" = [])),
+    responses((status = 200, body = Object), (status = 401, body = crate::Problem)))]
 async fn dashboard(State(state): State<AppState>, ApiTenant(t): ApiTenant) -> ApiResult<Json<SupplyDashboard>> {
     Ok(Json(state.store.supply_dashboard(&t).await?))
 }
 
+#[utoipa::path(post, path = "/api/v1/supply/links", tag = "supply-chain", request_body = LinkRequest, security(("bearer" = [])),
+    responses((status = 201, body = Created), (status = 401, body = crate::Problem), (status = 404, body = crate::Problem), (status = 422, body = crate::Problem)))]
 async fn add_link(
     State(state): State<AppState>,
     ApiTenant(t): ApiTenant,
@@ -101,7 +143,7 @@ async fn add_link(
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OverrideRequest {
     /// `star3`, `star4`, or null to return to the recommendation.
@@ -109,6 +151,9 @@ pub struct OverrideRequest {
     pub reason: String,
 }
 
+#[utoipa::path(post, path = "/api/v1/supply/links/{id}/override", tag = "supply-chain", params(("id" = String, Path)),
+    request_body = OverrideRequest, security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = crate::Problem), (status = 404, body = crate::Problem), (status = 422, body = crate::Problem)))]
 async fn set_override(
     State(state): State<AppState>,
     ApiTenant(t): ApiTenant,
@@ -120,7 +165,7 @@ async fn set_override(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssessmentRequest {
     pub level: Option<String>,
@@ -133,6 +178,9 @@ fn deadline(s: &str) -> Result<i64, ApiError> {
     crate::html::chain_day_end(s).ok_or_else(|| ApiError::field("deadline", "must be a date YYYY-MM-DD"))
 }
 
+#[utoipa::path(post, path = "/api/v1/supply/links/{id}/requests", tag = "supply-chain", params(("id" = String, Path)),
+    request_body = AssessmentRequest, security(("bearer" = [])),
+    responses((status = 201, body = Created), (status = 401, body = crate::Problem), (status = 404, body = crate::Problem), (status = 422, body = crate::Problem)))]
 async fn request(
     State(state): State<AppState>,
     ApiTenant(t): ApiTenant,
@@ -148,13 +196,15 @@ async fn request(
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct InvitationLink {
     pub id: String,
     /// The one-time link for the supplier.
     pub link: String,
 }
 
+#[utoipa::path(post, path = "/api/v1/supply/invitations", tag = "supply-chain", request_body = LinkRequest, security(("bearer" = [])),
+    responses((status = 201, body = InvitationLink), (status = 401, body = crate::Problem), (status = 422, body = crate::Problem)))]
 async fn invite(
     State(state): State<AppState>,
     ApiTenant(t): ApiTenant,
@@ -170,7 +220,7 @@ async fn invite(
     Ok((StatusCode::CREATED, Json(InvitationLink { id: inv.id, link })))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Pledge {
     pub name: String,
@@ -178,7 +228,7 @@ pub struct Pledge {
 }
 
 /// An already-scored result. Give either the digests or the lists they are computed from.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IssueRequest {
     pub framework_id: String,
@@ -186,10 +236,15 @@ pub struct IssueRequest {
     pub level: String,
     /// `met` or `not_met`.
     pub outcome: String,
+    #[schema(value_type = Vec<Object>)]
     pub scores: Vec<Score>,
+    #[schema(value_type = Option<Object>)]
     pub requirements: Option<DigestSummary>,
+    #[schema(value_type = Option<Vec<Object>>)]
     pub requirement_statuses: Option<Vec<RequirementStatus>>,
+    #[schema(value_type = Option<Object>)]
     pub evidence: Option<DigestSummary>,
+    #[schema(value_type = Option<Vec<Object>>)]
     pub evidence_items: Option<Vec<EvidenceItem>>,
     pub valid_days: Option<u32>,
     pub pledge: Pledge,
@@ -198,6 +253,8 @@ pub struct IssueRequest {
     pub assessment_ref: Option<String>,
 }
 
+#[utoipa::path(post, path = "/api/v1/attestations", tag = "supply-chain", request_body = IssueRequest, security(("bearer" = [])),
+    responses((status = 201, body = Object), (status = 401, body = crate::Problem), (status = 404, body = crate::Problem), (status = 422, body = crate::Problem)))]
 async fn issue(
     State(state): State<AppState>,
     ApiTenant(t): ApiTenant,
@@ -235,10 +292,14 @@ async fn issue(
     Ok((StatusCode::CREATED, Json(state.store.submit_attestation(&t, input).await?)))
 }
 
+#[utoipa::path(get, path = "/api/v1/attestations", tag = "supply-chain", security(("bearer" = [])),
+    responses((status = 200, body = Vec<Object>), (status = 401, body = crate::Problem)))]
 async fn list(State(state): State<AppState>, ApiTenant(t): ApiTenant) -> ApiResult<Json<Vec<AttestationRecord>>> {
     Ok(Json(state.store.attestations(&t).await?))
 }
 
+#[utoipa::path(get, path = "/api/v1/attestations/{id}/envelope", tag = "supply-chain", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, description = "The signed attestation envelope", body = Object), (status = 401, body = crate::Problem), (status = 404, body = crate::Problem)))]
 async fn envelope(
     State(state): State<AppState>,
     ApiTenant(t): ApiTenant,
@@ -247,7 +308,7 @@ async fn envelope(
     Ok(crate::middleware::typed("application/json", state.store.attestation_envelope(&t, &id).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ShareRequest {
     /// Buyer short ID.
@@ -256,6 +317,9 @@ pub struct ShareRequest {
     pub scope: Option<String>,
 }
 
+#[utoipa::path(post, path = "/api/v1/attestations/{id}/shares", tag = "supply-chain", params(("id" = String, Path)),
+    request_body = ShareRequest, security(("bearer" = [])),
+    responses((status = 201, body = Created), (status = 401, body = crate::Problem), (status = 404, body = crate::Problem), (status = 422, body = crate::Problem)))]
 async fn share(
     State(state): State<AppState>,
     ApiTenant(t): ApiTenant,
@@ -267,12 +331,15 @@ async fn share(
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RevokeRequest {
     pub reason: String,
 }
 
+#[utoipa::path(post, path = "/api/v1/attestations/{id}/revoke", tag = "supply-chain", params(("id" = String, Path)),
+    request_body = RevokeRequest, security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = crate::Problem), (status = 404, body = crate::Problem), (status = 422, body = crate::Problem)))]
 async fn revoke(
     State(state): State<AppState>,
     ApiTenant(t): ApiTenant,
@@ -283,6 +350,8 @@ async fn revoke(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(delete, path = "/api/v1/shares/{id}", tag = "supply-chain", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = crate::Problem), (status = 404, body = crate::Problem)))]
 async fn revoke_share(
     State(state): State<AppState>,
     ApiTenant(t): ApiTenant,
@@ -292,10 +361,14 @@ async fn revoke_share(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(get, path = "/api/v1/shares/received", tag = "supply-chain", security(("bearer" = [])),
+    responses((status = 200, body = Vec<Object>), (status = 401, body = crate::Problem)))]
 async fn received(State(state): State<AppState>, ApiTenant(t): ApiTenant) -> ApiResult<Json<Vec<ReceivedShare>>> {
     Ok(Json(state.store.received_shares(&t).await?))
 }
 
+#[utoipa::path(get, path = "/api/v1/shares/received/{id}/envelope", tag = "supply-chain", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, description = "The shared attestation envelope", body = Object), (status = 401, body = crate::Problem), (status = 404, body = crate::Problem)))]
 async fn received_envelope(
     State(state): State<AppState>,
     ApiTenant(t): ApiTenant,
@@ -304,17 +377,22 @@ async fn received_envelope(
     Ok(crate::middleware::typed("application/json", state.store.received_envelope(&t, &id).await?))
 }
 
+#[utoipa::path(get, path = "/api/v1/reviews", tag = "supply-chain", security(("bearer" = [])),
+    responses((status = 200, body = Vec<Object>), (status = 401, body = crate::Problem)))]
 async fn reviews(State(state): State<AppState>, ApiTenant(t): ApiTenant) -> ApiResult<Json<Vec<ReviewItem>>> {
     Ok(Json(state.store.review_queue(&t).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewRequest {
     pub approve: bool,
     pub reviewer_name: String,
 }
 
+#[utoipa::path(post, path = "/api/v1/reviews/{id}", tag = "supply-chain", params(("id" = String, Path)),
+    request_body = ReviewRequest, security(("bearer" = [])),
+    responses((status = 200, body = Object), (status = 401, body = crate::Problem), (status = 404, body = crate::Problem), (status = 422, body = crate::Problem)))]
 async fn review(
     State(state): State<AppState>,
     ApiTenant(t): ApiTenant,
@@ -324,18 +402,24 @@ async fn review(
     Ok(Json(state.store.review_attestation(&t, &id, r.approve, &r.reviewer_name).await?))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct VerifyResponse {
     pub valid: bool,
     /// Why verification failed (`tampered`, `wrong_key`, `expired`, `revoked`, …).
+    #[schema(value_type = Option<String>)]
     pub reason: Option<&'static str>,
     pub detail: Option<String>,
+    #[schema(value_type = Option<Object>)]
     pub attestation: Option<mamori_chain::Attestation>,
     pub digest: Option<String>,
 }
 
 /// Verifies an envelope (the request body) against this instance's published keys and
 /// revocations. Public: no token needed.
+#[utoipa::path(post, path = "/api/v1/verify", tag = "supply-chain",
+    request_body(content = Object, description = "An attestation envelope", content_type = "application/json"),
+    security(("bearer" = []), ()),
+    responses((status = 200, body = VerifyResponse), (status = 422, body = crate::Problem)))]
 async fn verify(State(state): State<AppState>, body: axum::body::Bytes) -> ApiResult<Json<VerifyResponse>> {
     use mamori_chain::attest::VerifyError as E;
     let now = time::OffsetDateTime::now_utc();

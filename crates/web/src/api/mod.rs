@@ -2,7 +2,7 @@
 
 pub mod catalog;
 pub mod catalog_dto;
-mod chain;
+pub mod chain;
 pub mod dto;
 pub mod extract;
 pub mod intel;
