@@ -19,6 +19,7 @@ use crate::support::{DEMO_PASSWORD, TestApp};
 const B_SLUG: &str = "minato-electronics";
 /// B's own supplier, a third party A has nothing to do with.
 const C_NAME: &str = "Kaigan Hidden Castings";
+const C_SLUG: &str = "kaigan-hidden-castings";
 const C_EMAIL: &str = "owner@kaigan-hidden-castings.example";
 /// What B buys from C and the people named in B's chain data.
 const SUPPLIED: &str = "Minato secret harness looms";
@@ -99,11 +100,12 @@ pub async fn seed(app: &TestApp, b_tenant: &Tenant) -> ChainIds {
     let attestation = app.store.submit_attestation(b_tenant, result(Level::Star4, None)).await.unwrap();
     let b_share =
         app.store.share_attestation(b_tenant, &attestation.id, &c_org.slug, ShareScope::Evidence).await.unwrap();
+    // B's owner is a registered expert reviewer, so C can ask B to review its ★3 result.
+    let path = AdminPath::Cli { operator: "test".into() };
+    app.store.register_expert_reviewer("owner@minato-electronics.example", "RISS-009999", path).await.unwrap();
     let pending = app.store.submit_attestation(&c_tenant, result(Level::Star3, Some(B_SLUG))).await.unwrap();
-    assert!(
-        app.store.review_queue(b_tenant).await.unwrap().iter().any(|r| r.attestation.id == pending.id),
-        "C's attestation waits for B's review"
-    );
+    let b_org = app.store.org(b_tenant).await.unwrap().id;
+    assert_eq!(pending.reviewer_org_id.as_deref(), Some(b_org.as_str()), "C's attestation waits for B's review");
     ChainIds { b_link, b_attestation: attestation.id, b_share, b_review: pending.id, b_invitation: invitation.id }
 }
 
@@ -116,22 +118,13 @@ pub async fn state(app: &TestApp) -> (String, Vec<String>) {
     let reviews = app.store.review_queue(&t).await.unwrap();
     let invitations = app.store.supplier_invitations(&t).await.unwrap();
     let settings = app.store.chain_settings(&t).await.unwrap();
-    let mut needles: Vec<String> = [
-        C_NAME,
-        C_EMAIL,
-        "kaigan-hidden-castings",
-        SUPPLIED,
-        PLEDGE,
-        INVITEE,
-        INVITEE_NAME,
-        "minato-secret-assessment",
-    ]
-    .into_iter()
-    .map(str::to_owned)
-    .collect();
-    for r in &dashboard.direct {
-        needles.push(r.org.id.clone());
-    }
+    let mut needles: Vec<String> =
+        [C_NAME, C_EMAIL, C_SLUG, SUPPLIED, PLEDGE, INVITEE, INVITEE_NAME, "minato-secret-assessment"]
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+    // Only C is B's private supplier; the demo's other suppliers of B also serve A.
+    needles.extend(dashboard.direct.iter().filter(|r| r.org.slug == C_SLUG).map(|r| r.org.id.clone()));
     for a in &attestations {
         needles.push(a.id.clone());
     }
@@ -144,7 +137,16 @@ pub async fn state(app: &TestApp) -> (String, Vec<String>) {
     for i in &invitations {
         needles.push(i.id.clone());
     }
-    let state = format!("{dashboard:?}\n{attestations:?}\n{shares:?}\n{reviews:?}\n{invitations:?}\n{settings:?}");
+    // C's attestation under B's review, as C (the subject) holds it.
+    let c = app.store.admin_tenant(C_SLUG, AdminPath::Cli { operator: "test".into() }).await.unwrap();
+    let under_review = app.store.attestations(&c).await.unwrap();
+    assert!(!under_review.is_empty(), "C has an attestation under B's review");
+    for a in &under_review {
+        needles.push(a.id.clone());
+    }
+    let state = format!(
+        "{under_review:?}\n{dashboard:?}\n{attestations:?}\n{shares:?}\n{reviews:?}\n{invitations:?}\n{settings:?}"
+    );
     (state, needles)
 }
 
