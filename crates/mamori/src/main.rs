@@ -1,5 +1,7 @@
 //! The `mamori` binary: command line, configuration, and the subcommands.
 
+mod attest_cmd;
+mod bench_dashboard;
 mod catalog_cmd;
 mod config;
 mod intel_cmd;
@@ -95,6 +97,11 @@ enum Command {
         #[command(subcommand)]
         cmd: IntelCmd,
     },
+    /// Attestations (offline verification).
+    Attest {
+        #[command(subcommand)]
+        cmd: attest_cmd::AttestCmd,
+    },
     /// Benchmarks that need no server.
     Bench {
         #[command(subcommand)]
@@ -186,6 +193,14 @@ enum BenchCmd {
         #[arg(long, default_value_t = 100_000)]
         objects: usize,
     },
+    /// Latency of the buyer dashboard page for a buyer with many direct suppliers
+    /// (temporary SQLite database, in process).
+    SupplyDashboard {
+        #[arg(long, default_value_t = 10_000)]
+        suppliers: usize,
+        #[arg(long, default_value_t = 50)]
+        requests: usize,
+    },
 }
 
 fn main() -> std::process::ExitCode {
@@ -233,7 +248,19 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         rt.block_on(intel_cmd::bench(objects))?;
         return Ok(std::process::ExitCode::SUCCESS);
     }
+    if let Command::Attest { cmd } = cli.command {
+        return attest_cmd::run(cmd);
+    }
+    if let Command::Bench { cmd: BenchCmd::SupplyDashboard { suppliers, requests } } = &cli.command {
+        let rt =
+            tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
+        return rt.block_on(bench_dashboard::run(*suppliers, *requests));
+    }
     let db = cli.db.resolve(&file)?;
+    // The secret that encrypts organization signing keys: MAMORI_SECRET_KEY, or the file
+    // secret.key in the data directory (created with mode 0600 on first start).
+    let secret_dir =
+        cli.db.data_dir.clone().or_else(|| file.data_dir.clone()).unwrap_or_else(|| "./mamori-data".into());
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
     rt.block_on(async move {
         match cli.command {
@@ -254,7 +281,8 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                     None => Arc::new(NoMailer),
                 };
                 let limits = (login_burst.or(file.login_burst), login_per_minute.or(file.login_per_minute));
-                serve(&db, &file, listen, demo, public_url, secure_cookies, mailer, limits).await
+                let secret = secret_key(&secret_dir)?;
+                serve(&db, &file, listen, demo, public_url, secure_cookies, mailer, limits, secret).await
             }
             Command::Migrate => {
                 let store = Store::connect(&db).await.with_context(|| format!("cannot open {}", db.redacted()))?;
@@ -331,9 +359,16 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 store.close().await?;
                 Ok(std::process::ExitCode::SUCCESS)
             }
-            Command::Bench { .. } => unreachable_bench(),
+            Command::Bench { .. } | Command::Attest { .. } => unreachable_bench(),
         }
     })
+}
+
+fn secret_key(data_dir: &std::path::Path) -> anyhow::Result<mamori_store::SecretKey> {
+    match std::env::var("MAMORI_SECRET_KEY").ok().filter(|v| !v.trim().is_empty()) {
+        Some(v) => Ok(mamori_store::SecretKey::parse(&v).context("MAMORI_SECRET_KEY")?),
+        None => Ok(mamori_store::SecretKey::load_or_create(data_dir)?),
+    }
 }
 
 fn unreachable_bench() -> anyhow::Result<std::process::ExitCode> {
@@ -350,12 +385,16 @@ async fn serve(
     secure_cookies: Option<bool>,
     mailer: Arc<dyn Mailer>,
     (login_burst, login_per_minute): (Option<u32>, Option<u32>),
+    secret: mamori_store::SecretKey,
 ) -> anyhow::Result<std::process::ExitCode> {
     let started = Instant::now();
     let listen = listen.or_else(|| file.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
     let addr: SocketAddr =
         listen.parse().with_context(|| format!("--listen '{listen}' is not an address like 127.0.0.1:8080"))?;
-    let store = Store::open(db).await.with_context(|| format!("cannot open the database {}", db.redacted()))?;
+    let store = Store::open(db)
+        .await
+        .with_context(|| format!("cannot open the database {}", db.redacted()))?
+        .with_secret_key(secret);
     store.sync_builtin_catalog().await.context("cannot load the built-in framework catalog")?;
     if demo {
         let password =

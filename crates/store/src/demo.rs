@@ -198,6 +198,7 @@ pub async fn seed(store: &Store, password: &str) -> Result<DemoSummary, StoreErr
     }
     txn.commit().await?;
     crate::intel::demo::seed_intel(store, password, &hash).await?;
+    crate::chain::demo::seed_chain(store, LEAD_SLUG, &hash).await?;
     Ok(DemoSummary { created: true, accounts, organizations: ids.len(), supply_links: LINKS.len() })
 }
 
@@ -226,6 +227,12 @@ pub fn demo_accounts() -> Vec<DemoAccount> {
         org: LEADS[1].en.into(),
         role: "owner".into(),
         lang: "en".into(),
+    });
+    out.push(DemoAccount {
+        email: format!("assessor@{}.example", crate::chain::demo::EVALUATOR_SLUG),
+        org: "Kanto Security Assurance".into(),
+        role: "assessor (expert reviewer)".into(),
+        lang: "ja".into(),
     });
     out.push(DemoAccount {
         email: account_email(SUPPLIERS[0].slug, Role::Owner),

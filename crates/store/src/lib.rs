@@ -8,6 +8,7 @@ mod accounts;
 mod audit;
 mod backup;
 mod catalog;
+pub mod chain;
 mod error;
 mod migrations;
 mod migrations_intel;
@@ -38,6 +39,7 @@ pub use catalog::{
     CatalogImportError, CatalogOwner, CatalogView, Coverage, CrosswalkInfo, FrameworkInfo, ImportReport, ImportStatus,
     StoredFramework, SyncReport,
 };
+pub use chain::{SecretKey, SupplyStatus};
 pub use error::StoreError;
 pub use platform::{OrgOverview, PlatformAdmin};
 pub use sessions::SessionInfo;
@@ -87,6 +89,7 @@ pub struct Store {
     db: DatabaseConnection,
     sqlite_file: Option<PathBuf>,
     catalog_cache: catalog::SharedCache,
+    chain_secret: Option<SecretKey>,
 }
 
 impl Store {
@@ -117,7 +120,7 @@ impl Store {
                             .pragma("cache_size", "-65536")
                     });
                 let db = Database::connect(opts).await.map_err(StoreError::from)?;
-                Ok(Store { db, sqlite_file: Some(file), catalog_cache: Default::default() })
+                Ok(Store { db, sqlite_file: Some(file), catalog_cache: Default::default(), chain_secret: None })
             }
             DbConfig::Postgres { url } => {
                 let mut opts = ConnectOptions::new(url.clone());
@@ -127,7 +130,7 @@ impl Store {
                     .acquire_timeout(Duration::from_secs(10))
                     .sqlx_logging(false);
                 let db = Database::connect(opts).await.map_err(StoreError::from)?;
-                Ok(Store { db, sqlite_file: None, catalog_cache: Default::default() })
+                Ok(Store { db, sqlite_file: None, catalog_cache: Default::default(), chain_secret: None })
             }
         }
     }
@@ -175,6 +178,12 @@ impl Store {
         }
         self.db.close().await?;
         Ok(())
+    }
+
+    /// Sets the server secret that encrypts organization signing keys (see `chain::keys`).
+    pub fn with_secret_key(mut self, key: SecretKey) -> Store {
+        self.chain_secret = Some(key);
+        self
     }
 
     pub(crate) fn conn(&self) -> &DatabaseConnection {

@@ -1,12 +1,10 @@
 //! Buyer → supplier links and the tiered supplier view from one buyer's point of view.
 
-use std::collections::{BTreeMap, HashSet};
-
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::Query;
 use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde::Serialize;
 
-use crate::accounts::{OrgInfo, org_by, org_columns, org_from_row};
+use crate::accounts::{OrgInfo, org_by};
 use crate::audit::{self, Event};
 use crate::schema::{Orgs, SupplyLinks};
 use crate::{Role, Store, StoreError, Tenant, new_id, now_ms};
@@ -99,64 +97,23 @@ impl Store {
         Ok(id)
     }
 
-    /// The tenant's suppliers down to tier 3, each at its shortest tier. One query per tier.
+    /// The tenant's suppliers down to tier 3, each at its shortest tier. Deeper tiers are
+    /// listed only through suppliers that consented to disclose their own suppliers
+    /// (`chain_settings.disclose_suppliers`); the rest stays hidden (aggregates are on the
+    /// supply dashboard). Batched queries per tier.
     pub async fn suppliers(&self, tenant: &Tenant) -> Result<Vec<SupplierRow>, StoreError> {
-        let mut seen: HashSet<String> = HashSet::from([tenant.org_id().to_string()]);
-        let mut frontier = vec![tenant.org_id().to_string()];
-        let mut found: Vec<(String, u8, String, String, String)> = Vec::new();
-        for tier in 1..=MAX_TIER {
-            if frontier.is_empty() {
-                break;
-            }
-            let q = Query::select()
-                .columns([
-                    SupplyLinks::BuyerOrgId,
-                    SupplyLinks::SupplierOrgId,
-                    SupplyLinks::Supplied,
-                    SupplyLinks::Criticality,
-                ])
-                .from(SupplyLinks::Table)
-                .and_where(Expr::col(SupplyLinks::BuyerOrgId).is_in(frontier.clone()))
-                .to_owned();
-            let rows = self.conn().query_all(&q).await?;
-            let mut next = Vec::new();
-            for r in rows {
-                let supplier: String = r.try_get("", "supplier_org_id")?;
-                if seen.insert(supplier.clone()) {
-                    next.push(supplier.clone());
-                    found.push((
-                        supplier,
-                        tier,
-                        r.try_get("", "buyer_org_id")?,
-                        r.try_get("", "supplied")?,
-                        r.try_get("", "criticality")?,
-                    ));
-                }
-            }
-            frontier = next;
-        }
-        if found.is_empty() {
-            return Ok(Vec::new());
-        }
-        let ids: Vec<String> = found.iter().flat_map(|f| [f.0.clone(), f.2.clone()]).collect();
-        let q = Query::select()
-            .columns(org_columns())
-            .from(Orgs::Table)
-            .and_where(Expr::col(Orgs::Id).is_in(ids))
-            .to_owned();
-        let orgs: BTreeMap<String, OrgInfo> = self
-            .conn()
-            .query_all(&q)
-            .await?
-            .iter()
-            .map(|r| org_from_row(r).map(|o| (o.id.clone(), o)))
-            .collect::<Result<_, _>>()?;
-        let mut out = Vec::with_capacity(found.len());
-        for (supplier, tier, via, supplied, criticality) in found {
-            let Some(org) = orgs.get(&supplier).cloned() else { continue };
-            let via = orgs.get(&via).map(|o| o.name.clone()).unwrap_or_default();
-            out.push(SupplierRow { org, tier, via, supplied, criticality });
-        }
+        let rows =
+            crate::chain::dashboard::visible_suppliers(self.conn(), tenant.org_id(), u32::from(MAX_TIER)).await?;
+        let mut out: Vec<SupplierRow> = rows
+            .into_iter()
+            .map(|(org, tier, via, supplied, crit)| SupplierRow {
+                org,
+                tier: u8::try_from(tier).unwrap_or(MAX_TIER),
+                via: via.name,
+                supplied,
+                criticality: crit.as_str().to_string(),
+            })
+            .collect();
         out.sort_by(|a, b| a.tier.cmp(&b.tier).then_with(|| a.org.name.cmp(&b.org.name)));
         Ok(out)
     }

@@ -83,6 +83,7 @@ static MESSAGES: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
         .iter()
         .chain(crate::html::catalog_i18n::TABLE)
         .chain(crate::html::intel_i18n::TABLE)
+        .chain(crate::i18n_chain::TABLE)
         .map(|(k, en, ja)| (*k, (*en, *ja)))
         .collect()
 });

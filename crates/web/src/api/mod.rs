@@ -2,6 +2,7 @@
 
 pub mod catalog;
 pub mod catalog_dto;
+pub mod chain;
 pub mod dto;
 pub mod extract;
 pub mod intel;
@@ -35,6 +36,7 @@ pub fn routes(_state: AppState) -> Router<AppState> {
         .route("/suppliers", get(suppliers))
         .merge(catalog::routes())
         .merge(intel::routes())
+        .merge(chain::routes())
         .fallback(not_found)
         .layer(middleware::from_fn(crate::middleware::problem_json))
 }

@@ -5,6 +5,7 @@ mod admin;
 mod auth;
 mod catalog;
 pub(crate) mod catalog_i18n;
+mod chain;
 mod intel;
 pub(crate) mod intel_i18n;
 mod intel_reports;
@@ -23,6 +24,7 @@ use crate::ctx::{self, Ctx};
 use crate::i18n::{Lang, Tr};
 
 pub use auth::client_ip as client_ip_pub;
+pub use chain::parse_day_end as chain_day_end;
 
 pub fn routes(state: AppState) -> Router<AppState> {
     auth::routes()
@@ -30,6 +32,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .merge(admin::routes())
         .merge(catalog::routes())
         .merge(intel::routes())
+        .merge(chain::routes())
         .layer(middleware::from_fn_with_state(state, ctx::load))
 }
 
@@ -91,6 +94,8 @@ pub async fn chrome(state: &AppState, c: &Ctx, title: &'static str, notice: Opti
         }
         let mut nav = vec![("/", "nav.dashboard")];
         if ch.org.is_some() {
+            nav.push(("/supply", "nav.supply"));
+            nav.push(("/attestations", "nav.attestations"));
             nav.push(("/suppliers", "nav.suppliers"));
             nav.push(("/members", "nav.members"));
             nav.push(("/tokens", "nav.tokens"));
@@ -102,6 +107,7 @@ pub async fn chrome(state: &AppState, c: &Ctx, title: &'static str, notice: Opti
         if ch.org.is_some() && intel::in_any_circle(state, c).await {
             nav.push(("/intel", "nav.intel"));
         }
+        nav.extend([("/registry", "nav.registry"), ("/verify", "nav.verify")]);
         nav.extend([("/orgs", "nav.orgs"), ("/api/v1/docs", "nav.api_docs"), ("/settings", "nav.settings")]);
         if s.user.is_platform_admin {
             nav.push(("/admin", "nav.admin"));

@@ -59,6 +59,8 @@ pub struct Ids {
     pub b_node: String,
     /// B's report to the sharing hub and the collections around it.
     pub intel: crate::isolation_intel::IntelIds,
+    /// B's supply link, attestation, share, pending review and supplier invitation.
+    pub chain: crate::isolation_chain::ChainIds,
 }
 
 fn p(method: Method, route: &'static str, path: impl Into<String>, payload: Payload, expect: Expect) -> Probe {
@@ -233,6 +235,8 @@ pub fn probes(ids: &Ids) -> Vec<Probe> {
     ];
     // The sharing hub, UI and API.
     table.extend(crate::isolation_intel::probes(&ids.intel));
+    // The supply chain, UI, API and public pages.
+    table.extend(crate::isolation_chain::probes(&ids.chain));
     table.extend([
         // Last: these change the session itself.
         p(M::POST, "/orgs", "/orgs", form(&[("name", "A's second org"), ("slug", "a-second-org")]), NoLeak),
@@ -311,7 +315,9 @@ async fn b_state(app: &TestApp) -> (String, Vec<String>) {
     }
     let (intel, intel_needles) = crate::isolation_intel::state(app).await;
     needles.extend(intel_needles);
-    (format!("{org:?}\n{members:?}\n{tokens:?}\n{invitations:?}\n{audit:?}\n{intel}"), needles)
+    let (chain, chain_needles) = crate::isolation_chain::state(app).await;
+    needles.extend(chain_needles);
+    (format!("{org:?}\n{members:?}\n{tokens:?}\n{invitations:?}\n{audit:?}\n{intel}\n{chain}"), needles)
 }
 
 #[tokio::test]
@@ -342,6 +348,7 @@ async fn tenant_a_cannot_reach_any_of_tenant_bs_data_through_any_route() {
         .unwrap();
     let b_owner = app.user_id(B_OWNER).await;
     let intel = crate::isolation_intel::seed(&app, &b_tenant, &b_secret, &b_owner).await;
+    let chain = crate::isolation_chain::seed(&app, &b_tenant).await;
     let ids = Ids {
         b_org: app.store.org(&b_tenant).await.unwrap().id,
         b_owner,
@@ -351,6 +358,7 @@ async fn tenant_a_cannot_reach_any_of_tenant_bs_data_through_any_route() {
         b_framework: "minato-secret-baseline".into(),
         b_node: "MSB-1".into(),
         intel,
+        chain,
     };
 
     // A: a session and a token, with the same kinds of objects of its own.

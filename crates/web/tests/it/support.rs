@@ -213,6 +213,9 @@ impl TestApp {
 
     pub async fn with_config(config: WebConfig) -> TestApp {
         let (db, store) = TestDb::open().await;
+        // As in a running server, which creates `secret.key` on first start: the supply
+        // chain signs attestations with keys sealed under it.
+        let store = store.with_secret_key(mamori_store::SecretKey::from_bytes([5; 32]));
         let mail = Arc::new(CaptureMailer::default());
         let state = AppState::new(store.clone(), config, mail.clone());
         TestApp { store, app: mamori_web::app(state), mail, db }

@@ -1,0 +1,686 @@
+//! The buyer's view of its supply network: direct relationships with advice and status,
+//! deeper tiers in detail only where every supplier on the way consented to disclose its
+//! suppliers (aggregates otherwise), a tier × criticality heat map, roll-up posture,
+//! concentration and single points of failure, and CSV/GraphML export of what is visible.
+//!
+//! Queries are batched per tier (IN lists split into chunks), so the page costs a handful
+//! of statements whatever the number of suppliers.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use mamori_chain::advice::{Advice, InterruptionImpact, Relationship, advise, next_due};
+use mamori_chain::graph::{ConsentView, Posture, RollupOptions, export_csv, export_graphml};
+use mamori_chain::{Criticality, Level, SupplyGraph};
+use sea_orm::ConnectionTrait;
+use sea_orm::sea_query::{Alias, CommonTableExpression, Expr, ExprTrait, Order, Query, UnionType, WithClause};
+use serde::Serialize;
+
+use super::links::OverrideInfo;
+use super::schema::{AttestationShares, Attestations, ChainCol, ChainRequests, ChainSettings, LinkCol};
+use super::{CHUNK, SupplyStatus, crit_from_str, parse_impact, parse_level};
+use crate::accounts::{OrgInfo, org_columns, org_from_row};
+use crate::schema::{Orgs, SupplyLinks};
+use crate::{Store, StoreError, Tenant, now_ms};
+
+/// How deep the network is walked.
+pub const MAX_DEPTH: u32 = 8;
+
+/// One direct supplier with everything the buyer recorded and knows.
+#[derive(Clone, Debug, Serialize)]
+pub struct DirectSupplier {
+    pub link_id: String,
+    pub org: OrgInfo,
+    pub supplied: String,
+    pub criticality: Criticality,
+    pub handles_confidential_data: bool,
+    pub connects_to_buyer_systems: bool,
+    pub interruption_impact: InterruptionImpact,
+    pub advice: Advice,
+    pub override_: Option<OverrideInfo>,
+    pub effective_level: Level,
+    pub status: SupplyStatus,
+    pub request_id: Option<String>,
+    pub request_level: Option<Level>,
+    pub request_profile: Option<String>,
+    pub deadline: Option<i64>,
+    pub share_id: Option<String>,
+    pub attested_level: Option<Level>,
+    pub valid_until: Option<i64>,
+    /// Next reassessment by cadence, from the attestation's start of validity.
+    pub next_due: Option<time::Date>,
+}
+
+/// A deeper supplier the buyer may see in detail.
+#[derive(Clone, Debug, Serialize)]
+pub struct DeepSupplier {
+    pub org: OrgInfo,
+    pub tier: u32,
+    pub via: OrgInfo,
+    pub supplied: String,
+    pub criticality: Criticality,
+    pub status: SupplyStatus,
+}
+
+/// Hidden suppliers counted per tier and status.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct HiddenCount {
+    pub tier: u32,
+    pub status: SupplyStatus,
+    pub count: usize,
+}
+
+/// One heat-map cell: suppliers at a tier with a path criticality and status.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct HeatCell {
+    pub tier: u32,
+    pub criticality: Criticality,
+    pub status: SupplyStatus,
+    pub count: usize,
+}
+
+/// Roll-up posture of the whole network (hidden suppliers included, anonymously).
+#[derive(Clone, Debug, Serialize, Default)]
+pub struct RollupSummary {
+    pub suppliers: usize,
+    pub unknown: usize,
+    /// Weakest link: display name (None when hidden), tier, conservative score.
+    pub weakest: Option<(Option<String>, u32, u8)>,
+    pub weighted_average: Option<f64>,
+    pub weighted_average_known: Option<f64>,
+    /// (tier, suppliers, unknown, lowest known score).
+    pub per_tier: Vec<(u32, usize, usize, Option<u8>)>,
+}
+
+/// A supplier that several of the buyer's direct suppliers depend on.
+#[derive(Clone, Debug, Serialize)]
+pub struct ConcentrationRow {
+    pub org: OrgInfo,
+    pub tier: u32,
+    /// Direct suppliers of the buyer that reach it.
+    pub tier1_dependents: u32,
+    /// Distinct buyers inside the network that buy from it directly.
+    pub direct_buyers: u32,
+}
+
+/// A single point of failure for the buyer's critical supply.
+#[derive(Clone, Debug, Serialize)]
+pub struct SpofRow {
+    pub org: OrgInfo,
+    pub tier: u32,
+    pub share: f64,
+}
+
+/// Everything the buyer dashboard shows.
+#[derive(Clone, Debug, Serialize, Default)]
+pub struct SupplyDashboard {
+    pub direct: Vec<DirectSupplier>,
+    pub deep: Vec<DeepSupplier>,
+    pub hidden: Vec<HiddenCount>,
+    pub heat: Vec<HeatCell>,
+    pub rollup: RollupSummary,
+    pub concentration: Vec<ConcentrationRow>,
+    /// Hidden suppliers that two or more direct suppliers depend on.
+    pub hidden_concentrated: usize,
+    pub spofs: Vec<SpofRow>,
+    pub hidden_spofs: usize,
+    pub max_tier: u32,
+}
+
+/// The loaded network of one buyer (node 0).
+pub(crate) struct Net {
+    pub ids: Vec<String>,
+    idx: HashMap<String, u32>,
+    pub edges: Vec<(u32, u32, Criticality)>,
+    /// (buyer, supplier) → what is supplied.
+    pub supplied: HashMap<(u32, u32), String>,
+    pub direct_rows: Vec<sea_orm::QueryResult>,
+    pub graph: SupplyGraph,
+    pub consent: HashSet<u32>,
+    pub orgs: HashMap<u32, OrgInfo>,
+}
+
+impl Net {
+    fn node(&mut self, id: &str) -> u32 {
+        if let Some(&v) = self.idx.get(id) {
+            return v;
+        }
+        let v = self.ids.len() as u32;
+        self.ids.push(id.to_string());
+        self.idx.insert(id.to_string(), v);
+        v
+    }
+}
+
+async fn chunked<C: ConnectionTrait>(
+    conn: &C,
+    ids: &[String],
+    build: impl Fn(Vec<String>) -> sea_orm::sea_query::SelectStatement,
+) -> Result<Vec<sea_orm::QueryResult>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(CHUNK) {
+        out.extend(conn.query_all(&build(chunk.to_vec())).await?);
+    }
+    Ok(out)
+}
+
+/// `reach(org_id, depth)`: every organization the buyer reaches, with path lengths up to
+/// [`MAX_DEPTH`].
+fn reach_cte(buyer: &str) -> WithClause {
+    let (reach, org, depth) = (Alias::new("reach"), Alias::new("org_id"), Alias::new("depth"));
+    let base = Query::select()
+        .column(SupplyLinks::SupplierOrgId)
+        .expr(Expr::val(1i32))
+        .from(SupplyLinks::Table)
+        .and_where(Expr::col(SupplyLinks::BuyerOrgId).eq(buyer))
+        .to_owned();
+    let step = Query::select()
+        .column((SupplyLinks::Table, SupplyLinks::SupplierOrgId))
+        .expr(Expr::col((reach.clone(), depth.clone())).add(1i32))
+        .from(SupplyLinks::Table)
+        .inner_join(
+            reach.clone(),
+            Expr::col((reach.clone(), org.clone())).equals((SupplyLinks::Table, SupplyLinks::BuyerOrgId)),
+        )
+        .and_where(Expr::col((reach.clone(), depth.clone())).lt(MAX_DEPTH as i32))
+        .to_owned();
+    let cte = CommonTableExpression::new()
+        .query(base.clone().union(UnionType::Distinct, step).to_owned())
+        .columns([org, depth])
+        .table_name(reach)
+        .to_owned();
+    WithClause::new().recursive(true).cte(cte).to_owned()
+}
+
+/// `SELECT org_id FROM reach [WHERE depth < max]`.
+fn in_reach(below: Option<u32>) -> sea_orm::sea_query::SelectStatement {
+    let mut q = Query::select().column(Alias::new("org_id")).from(Alias::new("reach")).to_owned();
+    if let Some(max) = below {
+        q.and_where(Expr::col(Alias::new("depth")).lt(max as i32));
+    }
+    q
+}
+
+/// Loads the buyer's network: its links with attributes, deeper links tier by tier,
+/// the consent flags and the organizations.
+pub(crate) async fn load_net<C: ConnectionTrait>(conn: &C, buyer: &str) -> Result<Net, StoreError> {
+    let mut net = Net {
+        ids: Vec::new(),
+        idx: HashMap::new(),
+        edges: Vec::new(),
+        supplied: HashMap::new(),
+        direct_rows: Vec::new(),
+        graph: SupplyGraph::empty(),
+        consent: HashSet::new(),
+        orgs: HashMap::new(),
+    };
+    net.node(buyer);
+    let q = Query::select()
+        .columns(
+            [
+                SupplyLinks::Id,
+                SupplyLinks::SupplierOrgId,
+                SupplyLinks::Supplied,
+                SupplyLinks::Criticality,
+                SupplyLinks::CreatedAt,
+            ]
+            .map(|c| (SupplyLinks::Table, c)),
+        )
+        .columns([
+            LinkCol::HandlesConfidentialData,
+            LinkCol::ConnectsToBuyerSystems,
+            LinkCol::InterruptionImpact,
+            LinkCol::OverrideLevel,
+            LinkCol::OverrideReason,
+            LinkCol::OverrideBy,
+            LinkCol::OverrideAt,
+        ])
+        .expr_as(Expr::col((Orgs::Table, Orgs::Slug)), Alias::new("org_slug"))
+        .expr_as(Expr::col((Orgs::Table, Orgs::Name)), Alias::new("org_name"))
+        .expr_as(Expr::col((Orgs::Table, Orgs::NameJa)), Alias::new("org_name_ja"))
+        .expr_as(Expr::col((Orgs::Table, Orgs::Kind)), Alias::new("org_kind"))
+        .expr_as(Expr::col((Orgs::Table, Orgs::Sector)), Alias::new("org_sector"))
+        .from(SupplyLinks::Table)
+        // The direct suppliers' organizations come with the links: one query, not a batch.
+        .inner_join(
+            Orgs::Table,
+            Expr::col((Orgs::Table, Orgs::Id)).equals((SupplyLinks::Table, SupplyLinks::SupplierOrgId)),
+        )
+        .and_where(Expr::col((SupplyLinks::Table, SupplyLinks::BuyerOrgId)).eq(buyer))
+        .to_owned();
+    net.direct_rows = conn.query_all(&q).await?;
+    let mut frontier: Vec<String> = Vec::new();
+    let direct_rows = std::mem::take(&mut net.direct_rows);
+    for r in &direct_rows {
+        let s: String = r.try_get("", "supplier_org_id")?;
+        let crit: String = r.try_get("", "criticality")?;
+        let v = net.node(&s);
+        net.orgs.entry(v).or_insert(OrgInfo {
+            id: s.clone(),
+            slug: r.try_get("", "org_slug")?,
+            name: r.try_get("", "org_name")?,
+            name_ja: r.try_get("", "org_name_ja")?,
+            kind: r.try_get("", "org_kind")?,
+            sector: r.try_get("", "org_sector")?,
+        });
+        net.edges.push((0, v, crit_from_str(&crit)));
+        net.supplied.insert((0, v), r.try_get("", "supplied")?);
+        frontier.push(s);
+    }
+    net.direct_rows = direct_rows;
+    // Deeper links in one statement: a recursive CTE walks the buyer's reach (bounded by
+    // MAX_DEPTH, which also ends supply cycles) instead of one batch of queries per tier.
+    if !frontier.is_empty() {
+        let q = Query::select()
+            .columns([
+                SupplyLinks::BuyerOrgId,
+                SupplyLinks::SupplierOrgId,
+                SupplyLinks::Supplied,
+                SupplyLinks::Criticality,
+            ])
+            .from(SupplyLinks::Table)
+            .and_where(Expr::col(SupplyLinks::BuyerOrgId).in_subquery(in_reach(Some(MAX_DEPTH))))
+            .to_owned()
+            .with(reach_cte(buyer));
+        for r in conn.query_all(&q).await? {
+            let b: String = r.try_get("", "buyer_org_id")?;
+            let s: String = r.try_get("", "supplier_org_id")?;
+            let crit: String = r.try_get("", "criticality")?;
+            let (bv, sv) = (net.node(&b), net.node(&s));
+            net.edges.push((bv, sv, crit_from_str(&crit)));
+            net.supplied.entry((bv, sv)).or_insert(r.try_get("", "supplied")?);
+        }
+    }
+    net.graph = SupplyGraph::from_edges(net.ids.len(), &net.edges).map_err(|e| StoreError::Internal(e.to_string()))?;
+    let q = Query::select()
+        .column(ChainCol::OrgId)
+        .from(ChainSettings::Table)
+        .and_where(Expr::col(ChainCol::OrgId).in_subquery(in_reach(None)))
+        .and_where(Expr::col(ChainCol::DiscloseSuppliers).eq(true))
+        .to_owned()
+        .with(reach_cte(buyer));
+    for r in conn.query_all(&q).await? {
+        let id: String = r.try_get("", "org_id")?;
+        if let Some(&v) = net.idx.get(&id) {
+            net.consent.insert(v);
+        }
+    }
+    Ok(net)
+}
+
+/// Loads the organizations of the given nodes.
+async fn load_orgs<C: ConnectionTrait>(conn: &C, net: &mut Net, nodes: &[u32]) -> Result<(), StoreError> {
+    let ids: Vec<String> =
+        nodes.iter().filter(|v| !net.orgs.contains_key(v)).map(|&v| net.ids[v as usize].clone()).collect();
+    for r in chunked(conn, &ids, |chunk| {
+        Query::select().columns(org_columns()).from(Orgs::Table).and_where(Expr::col(Orgs::Id).is_in(chunk)).to_owned()
+    })
+    .await?
+    {
+        let org = org_from_row(&r)?;
+        if let Some(&v) = net.idx.get(&org.id) {
+            net.orgs.insert(v, org);
+        }
+    }
+    Ok(())
+}
+
+/// Org-level status of deeper suppliers: their best issued attestation.
+async fn deep_statuses<C: ConnectionTrait>(
+    conn: &C,
+    net: &Net,
+    now: i64,
+) -> Result<HashMap<u32, SupplyStatus>, StoreError> {
+    // Direct suppliers' statuses come from shares; the direct loop overwrites them.
+    let buyer = net.ids.first().cloned().unwrap_or_default();
+    let mut out: HashMap<u32, SupplyStatus> = HashMap::new();
+    let q = Query::select()
+        .columns([ChainCol::OrgId, ChainCol::Level, ChainCol::State, ChainCol::ValidFrom, ChainCol::ValidUntil])
+        .from(Attestations::Table)
+        .and_where(Expr::col(ChainCol::OrgId).in_subquery(in_reach(None)))
+        .and_where(Expr::col(ChainCol::State).is_in(["issued", "revoked"]))
+        .to_owned()
+        .with(reach_cte(&buyer));
+    for r in conn.query_all(&q).await? {
+        let org: String = r.try_get("", "org_id")?;
+        let Some(&v) = net.idx.get(&org) else { continue };
+        let s = attestation_status(&r, now)?;
+        let e = out.entry(v).or_insert(s);
+        if rank(s) > rank(*e) {
+            *e = s;
+        }
+    }
+    Ok(out)
+}
+
+fn rank(s: SupplyStatus) -> u8 {
+    match s {
+        SupplyStatus::AttestedStar4 => 5,
+        SupplyStatus::AttestedStar3 => 4,
+        SupplyStatus::Expired => 3,
+        SupplyStatus::Revoked => 2,
+        _ => 0,
+    }
+}
+
+fn attestation_status(r: &sea_orm::QueryResult, now: i64) -> Result<SupplyStatus, StoreError> {
+    let state: String = r.try_get("", "state")?;
+    let level: String = r.try_get("", "level")?;
+    let until: i64 = r.try_get("", "valid_until")?;
+    Ok(if state == "revoked" {
+        SupplyStatus::Revoked
+    } else if until <= now {
+        SupplyStatus::Expired
+    } else if parse_level(&level)? == Level::Star4 {
+        SupplyStatus::AttestedStar4
+    } else {
+        SupplyStatus::AttestedStar3
+    })
+}
+
+impl Store {
+    /// The buyer dashboard of the tenant at `now` (milliseconds).
+    pub async fn supply_dashboard(&self, tenant: &Tenant) -> Result<SupplyDashboard, StoreError> {
+        let now = now_ms();
+        let conn = self.conn();
+        let started = std::time::Instant::now();
+        let mut net = load_net(conn, tenant.org_id()).await?;
+        tracing::debug!(elapsed = ?started.elapsed(), nodes = net.ids.len(), "dashboard: network loaded");
+        // Open requests and active shares, one query each.
+        let q = Query::select()
+            .columns([ChainCol::Id, ChainCol::SupplierOrgId, ChainCol::Level, ChainCol::Profile, ChainCol::Deadline])
+            .from(ChainRequests::Table)
+            .and_where(Expr::col(ChainCol::BuyerOrgId).eq(tenant.org_id()))
+            .and_where(Expr::col(ChainCol::State).eq("open"))
+            .to_owned();
+        let mut requests: HashMap<String, sea_orm::QueryResult> = HashMap::new();
+        for r in conn.query_all(&q).await? {
+            requests.insert(r.try_get("", "supplier_org_id")?, r);
+        }
+        let q = Query::select()
+            .expr_as(Expr::col((AttestationShares::Table, ChainCol::Id)), sea_orm::sea_query::Alias::new("share_id"))
+            .expr_as(
+                Expr::col((AttestationShares::Table, ChainCol::RevokedAt)),
+                sea_orm::sea_query::Alias::new("share_revoked"),
+            )
+            .column((AttestationShares::Table, ChainCol::SupplierOrgId))
+            .columns(
+                [ChainCol::Level, ChainCol::State, ChainCol::ValidFrom, ChainCol::ValidUntil]
+                    .map(|c| (Attestations::Table, c)),
+            )
+            .from(AttestationShares::Table)
+            .inner_join(
+                Attestations::Table,
+                Expr::col((Attestations::Table, ChainCol::Id))
+                    .equals((AttestationShares::Table, ChainCol::AttestationId)),
+            )
+            .and_where(Expr::col((AttestationShares::Table, ChainCol::BuyerOrgId)).eq(tenant.org_id()))
+            .order_by((AttestationShares::Table, ChainCol::CreatedAt), Order::Asc)
+            .to_owned();
+        // Per supplier: the best share; an active valid one beats revoked or expired ones.
+        let mut shares: HashMap<String, (SupplyStatus, String, i64, i64, Level)> = HashMap::new();
+        for r in conn.query_all(&q).await? {
+            let supplier: String = r.try_get("", "supplier_org_id")?;
+            let share_revoked: Option<i64> = r.try_get("", "share_revoked")?;
+            let mut status = attestation_status(&r, now)?;
+            if share_revoked.is_some() {
+                status = SupplyStatus::Revoked;
+            }
+            let level: String = r.try_get("", "level")?;
+            let entry = (
+                status,
+                r.try_get("", "share_id")?,
+                r.try_get("", "valid_from")?,
+                r.try_get("", "valid_until")?,
+                parse_level(&level)?,
+            );
+            match shares.get(&supplier) {
+                Some(old) if rank(old.0) > rank(status) => {}
+                _ => {
+                    shares.insert(supplier, entry);
+                }
+            }
+        }
+        let deep_status = deep_statuses(conn, &net, now).await?;
+        tracing::debug!(elapsed = ?started.elapsed(), "dashboard: requests, shares and deep statuses loaded");
+        let mut status = vec![SupplyStatus::Unknown; net.ids.len()];
+        for (&v, &s) in &deep_status {
+            status[v as usize] = s;
+        }
+        let reach = net.graph.reach_from(0).map_err(|e| StoreError::Internal(e.to_string()))?;
+        let consent = net.consent.clone();
+        let pre_view = net
+            .graph
+            .consent_view(0, |v| consent.contains(&v), |_| ())
+            .map_err(|e| StoreError::Internal(e.to_string()))?;
+        let mut need: Vec<u32> = pre_view.visible.iter().map(|v| v.node).collect();
+        need.push(0);
+        load_orgs(conn, &mut net, &need).await?;
+
+        tracing::debug!(elapsed = ?started.elapsed(), "dashboard: consent view and organizations loaded");
+        let mut direct = Vec::with_capacity(net.direct_rows.len());
+        for r in &net.direct_rows {
+            let supplier: String = r.try_get("", "supplier_org_id")?;
+            let Some(&v) = net.idx.get(&supplier) else { continue };
+            let Some(org) = net.orgs.get(&v).cloned() else { continue };
+            let crit: String = r.try_get("", "criticality")?;
+            let impact: String = r.try_get("", "interruption_impact")?;
+            let rel = Relationship {
+                supplied: r.try_get("", "supplied")?,
+                criticality: crit_from_str(&crit),
+                handles_confidential_data: r.try_get("", "handles_confidential_data")?,
+                connects_to_buyer_systems: r.try_get("", "connects_to_buyer_systems")?,
+                interruption_impact: parse_impact(&impact)?,
+            };
+            let advice = advise(&rel);
+            let override_ = match r.try_get::<Option<String>>("", "override_level")? {
+                Some(l) => Some(OverrideInfo {
+                    level: parse_level(&l)?,
+                    reason: r.try_get::<Option<String>>("", "override_reason")?.unwrap_or_default(),
+                    decided_by: r.try_get::<Option<String>>("", "override_by")?.unwrap_or_default(),
+                    decided_at: r.try_get::<Option<i64>>("", "override_at")?.unwrap_or_default(),
+                }),
+                None => None,
+            };
+            let effective_level = override_.as_ref().map_or(advice.recommended, |o| o.level);
+            let share = shares.get(&supplier);
+            let req = requests.get(&supplier);
+            let st = match (share, req) {
+                (Some(s), _) if matches!(s.0, SupplyStatus::AttestedStar3 | SupplyStatus::AttestedStar4) => s.0,
+                (_, Some(q)) => {
+                    let deadline: i64 = q.try_get("", "deadline")?;
+                    if deadline < now { SupplyStatus::Overdue } else { SupplyStatus::Requested }
+                }
+                (Some(s), None) => s.0,
+                (None, None) => SupplyStatus::NotRequested,
+            };
+            status[v as usize] = st;
+            let next = share.and_then(|s| {
+                let from = super::ms_to_time(s.2).date();
+                next_due(from, s.4, rel.criticality)
+            });
+            direct.push(DirectSupplier {
+                link_id: r.try_get("", "id")?,
+                org,
+                supplied: rel.supplied,
+                criticality: rel.criticality,
+                handles_confidential_data: rel.handles_confidential_data,
+                connects_to_buyer_systems: rel.connects_to_buyer_systems,
+                interruption_impact: rel.interruption_impact,
+                advice,
+                override_,
+                effective_level,
+                status: st,
+                request_id: req.map(|q| q.try_get("", "id")).transpose()?,
+                request_level: req
+                    .map(|q| q.try_get::<Option<String>>("", "level"))
+                    .transpose()?
+                    .flatten()
+                    .and_then(|l| parse_level(&l).ok()),
+                request_profile: req.map(|q| q.try_get::<Option<String>>("", "profile")).transpose()?.flatten(),
+                deadline: req.map(|q| q.try_get("", "deadline")).transpose()?,
+                share_id: share.map(|s| s.1.clone()),
+                attested_level: share.filter(|s| s.0 != SupplyStatus::Revoked).map(|s| s.4),
+                valid_until: share.map(|s| s.3),
+                next_due: next,
+            });
+        }
+        direct.sort_by(|a, b| b.criticality.cmp(&a.criticality).then_with(|| a.org.name.cmp(&b.org.name)));
+
+        let view: ConsentView<SupplyStatus> = net
+            .graph
+            .consent_view(0, |v| consent.contains(&v), |v| status[v as usize])
+            .map_err(|e| StoreError::Internal(e.to_string()))?;
+        let visible: HashSet<u32> = view.visible.iter().map(|v| v.node).collect();
+        // The first visible edge into each deeper supplier names its buyer ("via").
+        let mut via: HashMap<u32, (u32, Criticality)> = HashMap::new();
+        for &(b, s, c) in &view.visible_edges {
+            if b != 0 {
+                via.entry(s).or_insert((b, c));
+            }
+        }
+        let mut deep = Vec::new();
+        for vs in view.visible.iter().filter(|v| v.tier >= 2) {
+            let (Some(org), Some(&(b, crit))) = (net.orgs.get(&vs.node), via.get(&vs.node)) else { continue };
+            let Some(via_org) = net.orgs.get(&b) else { continue };
+            deep.push(DeepSupplier {
+                org: org.clone(),
+                tier: vs.tier,
+                via: via_org.clone(),
+                supplied: net.supplied.get(&(b, vs.node)).cloned().unwrap_or_default(),
+                criticality: crit,
+                status: vs.status,
+            });
+        }
+        let hidden =
+            view.hidden.iter().map(|h| HiddenCount { tier: h.tier, status: h.status, count: h.count }).collect();
+
+        let mut heat: BTreeMap<(u32, Criticality, SupplyStatus), usize> = BTreeMap::new();
+        for i in 0..reach.nodes.len() {
+            *heat.entry((reach.tiers[i], reach.criticality[i], status[reach.nodes[i] as usize])).or_default() += 1;
+        }
+        let postures: Vec<Posture> = status.iter().map(|s| s.posture()).collect();
+        let roll = reach.rollup(&postures, &RollupOptions::default());
+        let name_of = |v: u32| if visible.contains(&v) { net.orgs.get(&v).map(|o| o.name.clone()) } else { None };
+        let rollup = RollupSummary {
+            suppliers: roll.suppliers,
+            unknown: roll.unknown,
+            weakest: roll.weakest_link.as_ref().map(|w| (name_of(w.node), w.tier, w.effective as u8)),
+            weighted_average: roll.weighted_average,
+            weighted_average_known: roll.weighted_average_known,
+            per_tier: roll.per_tier.iter().map(|t| (t.tier, t.suppliers, t.unknown, t.min_known)).collect(),
+        };
+        let tier_of: HashMap<u32, u32> = reach.nodes.iter().copied().zip(reach.tiers.iter().copied()).collect();
+        let tier1: Vec<u32> = net.graph.suppliers(0).map(|(s, _)| s).collect();
+        let conc = net.graph.concentration(&tier1);
+        let mut concentration = Vec::new();
+        let mut hidden_concentrated = 0;
+        for &v in &reach.nodes {
+            let deps = conc.lead_dependents[v as usize];
+            if deps < 2 {
+                continue;
+            }
+            match net.orgs.get(&v).filter(|_| visible.contains(&v)) {
+                Some(org) => concentration.push(ConcentrationRow {
+                    org: org.clone(),
+                    tier: tier_of.get(&v).copied().unwrap_or(0),
+                    tier1_dependents: deps,
+                    direct_buyers: conc.direct_buyers[v as usize],
+                }),
+                None => hidden_concentrated += 1,
+            }
+        }
+        concentration
+            .sort_by(|a, b| b.tier1_dependents.cmp(&a.tier1_dependents).then_with(|| a.org.name.cmp(&b.org.name)));
+        concentration.truncate(50);
+        tracing::debug!(elapsed = ?started.elapsed(), "dashboard: roll-up and concentration computed");
+        let spof = net
+            .graph
+            .single_points_of_failure(0, Criticality::High)
+            .map_err(|e| StoreError::Internal(e.to_string()))?;
+        let mut spofs = Vec::new();
+        let mut hidden_spofs = 0;
+        for s in &spof.spofs {
+            match net.orgs.get(&s.node).filter(|_| visible.contains(&s.node)) {
+                Some(org) if spofs.len() < 50 => spofs.push(SpofRow {
+                    org: org.clone(),
+                    tier: tier_of.get(&s.node).copied().unwrap_or(0),
+                    share: s.share,
+                }),
+                Some(_) => {}
+                None => hidden_spofs += 1,
+            }
+        }
+        Ok(SupplyDashboard {
+            direct,
+            deep,
+            hidden,
+            heat: heat
+                .into_iter()
+                .map(|((tier, criticality, status), count)| HeatCell { tier, criticality, status, count })
+                .collect(),
+            rollup,
+            concentration,
+            hidden_concentrated,
+            spofs,
+            hidden_spofs,
+            max_tier: reach.max_tier(),
+        })
+    }
+
+    /// Exports what the tenant may see of its network: `csv` returns nodes and edges
+    /// files joined by a blank line, `graphml` one document.
+    pub async fn supply_export(&self, tenant: &Tenant, format: &str) -> Result<String, StoreError> {
+        let conn = self.conn();
+        let mut net = load_net(conn, tenant.org_id()).await?;
+        let consent = net.consent.clone();
+        let view = net
+            .graph
+            .consent_view(0, |v| consent.contains(&v), |_| ())
+            .map_err(|e| StoreError::Internal(e.to_string()))?;
+        let mut nodes: Vec<u32> = vec![0];
+        nodes.extend(view.visible.iter().map(|v| v.node));
+        load_orgs(conn, &mut net, &nodes).await?;
+        let local: HashMap<u32, u32> = nodes.iter().enumerate().map(|(i, &v)| (v, i as u32)).collect();
+        let edges: Vec<(u32, u32, Criticality)> =
+            view.visible_edges.iter().filter_map(|&(b, s, c)| Some((*local.get(&b)?, *local.get(&s)?, c))).collect();
+        let graph = SupplyGraph::from_edges(nodes.len(), &edges).map_err(|e| StoreError::Internal(e.to_string()))?;
+        let labels: Vec<String> =
+            nodes.iter().map(|v| net.orgs.get(v).map(|o| o.name.clone()).unwrap_or_default()).collect();
+        let postures = vec![Posture::UNKNOWN; nodes.len()];
+        match format {
+            "csv" => {
+                let (n, e) = export_csv(&graph, &labels, &postures);
+                Ok(format!("{n}\r\n{e}"))
+            }
+            "graphml" => Ok(export_graphml(&graph, &labels, &postures)),
+            _ => Err(StoreError::invalid("format", "must be csv or graphml")),
+        }
+    }
+}
+
+/// Tier-limited visible suppliers for the classic `/suppliers` list: direct suppliers,
+/// and deeper ones only through suppliers that consented to disclose.
+pub(crate) async fn visible_suppliers<C: ConnectionTrait>(
+    conn: &C,
+    buyer: &str,
+    max_tier: u32,
+) -> Result<Vec<(OrgInfo, u32, OrgInfo, String, Criticality)>, StoreError> {
+    let mut net = load_net(conn, buyer).await?;
+    let consent = net.consent.clone();
+    let view =
+        net.graph.consent_view(0, |v| consent.contains(&v), |_| ()).map_err(|e| StoreError::Internal(e.to_string()))?;
+    let mut need: Vec<u32> = view.visible.iter().map(|v| v.node).collect();
+    need.push(0);
+    load_orgs(conn, &mut net, &need).await?;
+    let mut via: HashMap<u32, (u32, Criticality)> = HashMap::new();
+    for &(b, s, c) in &view.visible_edges {
+        via.entry(s).or_insert((b, c));
+    }
+    let mut out = Vec::new();
+    for v in view.visible.iter().filter(|v| v.tier <= max_tier) {
+        let (Some(org), Some(&(b, c))) = (net.orgs.get(&v.node), via.get(&v.node)) else { continue };
+        let Some(by) = net.orgs.get(&b) else { continue };
+        out.push((org.clone(), v.tier, by.clone(), net.supplied.get(&(b, v.node)).cloned().unwrap_or_default(), c));
+    }
+    Ok(out)
+}
