@@ -291,6 +291,7 @@ pub(crate) async fn load_net<C: ConnectionTrait>(conn: &C, buyer: &str) -> Resul
                     .map(|c| (l, c)),
             )
             .expr_as(Expr::col((ChainSettings::Table, ChainCol::DiscloseSuppliers)), Alias::new("discloses"))
+            .expr_as(Expr::col((ChainSettings::Table, ChainCol::RegistryListed)), Alias::new("listed"))
             .expr_as(Expr::col((Attestations::Table, ChainCol::Level)), Alias::new("att_level"))
             .expr_as(Expr::col((Attestations::Table, ChainCol::State)), Alias::new("att_state"))
             .expr_as(Expr::col((Attestations::Table, ChainCol::ValidUntil)), Alias::new("att_until"))
@@ -318,7 +319,11 @@ pub(crate) async fn load_net<C: ConnectionTrait>(conn: &C, buyer: &str) -> Resul
             if r.try_get::<Option<bool>>("", "discloses")?.unwrap_or(false) {
                 net.consent.insert(sv);
             }
-            if let (Some(level), Some(state), Some(until)) = (
+            // A deeper supplier shared nothing with this buyer: only attestations it chose
+            // to publish in the registry count; everything else stays "unknown".
+            let listed = r.try_get::<Option<bool>>("", "listed")?.unwrap_or(false);
+            if let (true, Some(level), Some(state), Some(until)) = (
+                listed,
                 r.try_get::<Option<String>>("", "att_level")?,
                 r.try_get::<Option<String>>("", "att_state")?,
                 r.try_get::<Option<i64>>("", "att_until")?,
@@ -348,8 +353,8 @@ async fn load_orgs<C: ConnectionTrait>(conn: &C, net: &mut Net, nodes: &[u32]) -
     Ok(())
 }
 
-/// Org-level status of deeper suppliers: their best issued attestation. Direct suppliers'
-/// statuses come from shares instead; the direct loop overwrites them.
+/// Status of deeper suppliers: their best attestation published in the registry (public
+/// information). Direct suppliers' statuses come from shares; the direct loop overwrites them.
 fn deep_statuses(net: &Net, now: i64) -> Result<HashMap<u32, SupplyStatus>, StoreError> {
     let mut out: HashMap<u32, SupplyStatus> = HashMap::new();
     for (v, level, state, until) in &net.attestations {
