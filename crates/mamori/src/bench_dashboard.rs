@@ -38,9 +38,11 @@ pub async fn run(suppliers: usize, requests: usize) -> anyhow::Result<std::proce
     };
     let (_, size) = get("/supply").await.context("warm-up")?;
     let mut times = Vec::with_capacity(requests);
+    let cpu_before = process_cpu();
     for _ in 0..requests.max(1) {
         times.push(get("/supply").await?.0);
     }
+    let cpu = process_cpu().zip(cpu_before).map(|(a, b)| a.saturating_sub(b));
     times.sort();
     let pct = |p: f64| times[((times.len() as f64 * p).ceil() as usize).clamp(1, times.len()) - 1];
     println!("page size:     {size} bytes");
@@ -48,7 +50,22 @@ pub async fn run(suppliers: usize, requests: usize) -> anyhow::Result<std::proce
     println!("p50:           {:>8.1} ms", pct(0.50).as_secs_f64() * 1000.0);
     println!("p95:           {:>8.1} ms", pct(0.95).as_secs_f64() * 1000.0);
     println!("max:           {:>8.1} ms", pct(1.0).as_secs_f64() * 1000.0);
+    // CPU time per request (all threads): close to the latency on an idle machine, and a
+    // check on the wall-clock figures when other work shares the cores.
+    if let Some(cpu) = cpu {
+        println!("cpu/request:   {:>8.1} ms", cpu.as_secs_f64() * 1000.0 / times.len() as f64);
+    }
     store.close().await?;
     let _ = std::fs::remove_dir_all(&dir);
     Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// User plus system CPU time of this process, from `/proc/self/stat` (Linux; USER_HZ 100).
+fn process_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: u64 = fields.get(11)?.parse().ok()?;
+    let stime: u64 = fields.get(12)?.parse().ok()?;
+    Some(Duration::from_millis((utime + stime) * 10))
 }

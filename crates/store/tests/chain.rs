@@ -112,14 +112,25 @@ async fn upstream_buyers_see_deeper_suppliers_only_with_consent() {
     for store in backends().await {
         let (_, _, a) = org(&store, "Lead").await;
         let (_, b, bt) = org(&store, "Tier One").await;
-        let (_, c, _) = org(&store, "Tier Two").await;
+        let (_, c, ct) = org(&store, "Tier Two").await;
+        store.submit_attestation(&ct, result(Level::Star4, None)).await.unwrap();
+        // Unpublished, the tier-2 attestation is invisible upstream, even as a count.
         store.add_relationship(&a, &b.slug, &link("modules", "high", false)).await.unwrap();
         store.add_relationship(&bt, &c.slug, &link("chips", "critical", false)).await.unwrap();
+        let d = store.supply_dashboard(&a).await.unwrap();
+        assert_eq!(d.hidden.iter().map(|h| (h.tier, h.status)).collect::<Vec<_>>(), vec![(2, SupplyStatus::Unknown)]);
+        store
+            .set_chain_settings(&ct, &ChainSettingsInfo { disclose_suppliers: false, registry_listed: true })
+            .await
+            .unwrap();
         let rows = store.suppliers(&a).await.unwrap();
         assert_eq!(rows.iter().map(|r| r.org.slug.as_str()).collect::<Vec<_>>(), vec![b.slug.as_str()]);
         let d = store.supply_dashboard(&a).await.unwrap();
         assert!(d.deep.is_empty());
-        assert_eq!(d.hidden.iter().map(|h| (h.tier, h.count)).collect::<Vec<_>>(), vec![(2, 1)]);
+        assert_eq!(
+            d.hidden.iter().map(|h| (h.tier, h.status, h.count)).collect::<Vec<_>>(),
+            vec![(2, SupplyStatus::AttestedStar4, 1)]
+        );
         assert_eq!(d.rollup.suppliers, 2);
         assert!(!store.supply_export(&a, "csv").await.unwrap().contains("Tier Two"));
         store
@@ -130,6 +141,7 @@ async fn upstream_buyers_see_deeper_suppliers_only_with_consent() {
         assert!(rows.iter().any(|r| r.org.slug == c.slug && r.tier == 2 && r.via == "Tier One"));
         let d = store.supply_dashboard(&a).await.unwrap();
         assert_eq!(d.deep.len(), 1);
+        assert_eq!(d.deep[0].status, SupplyStatus::AttestedStar4);
         assert!(d.hidden.is_empty());
         assert!(store.supply_export(&a, "graphml").await.unwrap().contains("Tier Two"));
     }

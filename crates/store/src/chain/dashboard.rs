@@ -137,6 +137,8 @@ pub(crate) struct Net {
     pub graph: SupplyGraph,
     pub consent: HashSet<u32>,
     pub orgs: HashMap<u32, OrgInfo>,
+    /// Attestations of deeper suppliers: (node, level, state, valid_until).
+    pub attestations: Vec<(u32, String, String, i64)>,
 }
 
 impl Net {
@@ -212,6 +214,7 @@ pub(crate) async fn load_net<C: ConnectionTrait>(conn: &C, buyer: &str) -> Resul
         graph: SupplyGraph::empty(),
         consent: HashSet::new(),
         orgs: HashMap::new(),
+        attestations: Vec::new(),
     };
     net.node(buyer);
     let q = Query::select()
@@ -245,9 +248,15 @@ pub(crate) async fn load_net<C: ConnectionTrait>(conn: &C, buyer: &str) -> Resul
             Orgs::Table,
             Expr::col((Orgs::Table, Orgs::Id)).equals((SupplyLinks::Table, SupplyLinks::SupplierOrgId)),
         )
+        .expr_as(Expr::col((ChainSettings::Table, ChainCol::DiscloseSuppliers)), Alias::new("discloses"))
+        .left_join(
+            ChainSettings::Table,
+            Expr::col((ChainSettings::Table, ChainCol::OrgId)).equals((SupplyLinks::Table, SupplyLinks::SupplierOrgId)),
+        )
         .and_where(Expr::col((SupplyLinks::Table, SupplyLinks::BuyerOrgId)).eq(buyer))
         .to_owned();
     net.direct_rows = conn.query_all(&q).await?;
+    tracing::debug!(rows = net.direct_rows.len(), "dashboard: direct links loaded");
     let mut frontier: Vec<String> = Vec::new();
     let direct_rows = std::mem::take(&mut net.direct_rows);
     for r in &direct_rows {
@@ -262,6 +271,9 @@ pub(crate) async fn load_net<C: ConnectionTrait>(conn: &C, buyer: &str) -> Resul
             kind: r.try_get("", "org_kind")?,
             sector: r.try_get("", "org_sector")?,
         });
+        if r.try_get::<Option<bool>>("", "discloses")?.unwrap_or(false) {
+            net.consent.insert(v);
+        }
         net.edges.push((0, v, crit_from_str(&crit)));
         net.supplied.insert((0, v), r.try_get("", "supplied")?);
         frontier.push(s);
@@ -269,16 +281,32 @@ pub(crate) async fn load_net<C: ConnectionTrait>(conn: &C, buyer: &str) -> Resul
     net.direct_rows = direct_rows;
     // Deeper links in one statement: a recursive CTE walks the buyer's reach (bounded by
     // MAX_DEPTH, which also ends supply cycles) instead of one batch of queries per tier.
+    // Each row also carries the supplier's consent flag and its attestations (LEFT JOINs),
+    // so the whole network costs two statements.
     if !frontier.is_empty() {
+        let l = SupplyLinks::Table;
         let q = Query::select()
-            .columns([
-                SupplyLinks::BuyerOrgId,
-                SupplyLinks::SupplierOrgId,
-                SupplyLinks::Supplied,
-                SupplyLinks::Criticality,
-            ])
-            .from(SupplyLinks::Table)
-            .and_where(Expr::col(SupplyLinks::BuyerOrgId).in_subquery(in_reach(Some(MAX_DEPTH))))
+            .columns(
+                [SupplyLinks::BuyerOrgId, SupplyLinks::SupplierOrgId, SupplyLinks::Supplied, SupplyLinks::Criticality]
+                    .map(|c| (l, c)),
+            )
+            .expr_as(Expr::col((ChainSettings::Table, ChainCol::DiscloseSuppliers)), Alias::new("discloses"))
+            .expr_as(Expr::col((ChainSettings::Table, ChainCol::RegistryListed)), Alias::new("listed"))
+            .expr_as(Expr::col((Attestations::Table, ChainCol::Level)), Alias::new("att_level"))
+            .expr_as(Expr::col((Attestations::Table, ChainCol::State)), Alias::new("att_state"))
+            .expr_as(Expr::col((Attestations::Table, ChainCol::ValidUntil)), Alias::new("att_until"))
+            .from(l)
+            .left_join(
+                ChainSettings::Table,
+                Expr::col((ChainSettings::Table, ChainCol::OrgId)).equals((l, SupplyLinks::SupplierOrgId)),
+            )
+            .left_join(
+                Attestations::Table,
+                Expr::col((Attestations::Table, ChainCol::OrgId))
+                    .equals((l, SupplyLinks::SupplierOrgId))
+                    .and(Expr::col((Attestations::Table, ChainCol::State)).is_in(["issued", "revoked"])),
+            )
+            .and_where(Expr::col((l, SupplyLinks::BuyerOrgId)).in_subquery(in_reach(Some(MAX_DEPTH))))
             .to_owned()
             .with(reach_cte(buyer));
         for r in conn.query_all(&q).await? {
@@ -288,22 +316,23 @@ pub(crate) async fn load_net<C: ConnectionTrait>(conn: &C, buyer: &str) -> Resul
             let (bv, sv) = (net.node(&b), net.node(&s));
             net.edges.push((bv, sv, crit_from_str(&crit)));
             net.supplied.entry((bv, sv)).or_insert(r.try_get("", "supplied")?);
+            if r.try_get::<Option<bool>>("", "discloses")?.unwrap_or(false) {
+                net.consent.insert(sv);
+            }
+            // A deeper supplier shared nothing with this buyer: only attestations it chose
+            // to publish in the registry count; everything else stays "unknown".
+            let listed = r.try_get::<Option<bool>>("", "listed")?.unwrap_or(false);
+            if let (true, Some(level), Some(state), Some(until)) = (
+                listed,
+                r.try_get::<Option<String>>("", "att_level")?,
+                r.try_get::<Option<String>>("", "att_state")?,
+                r.try_get::<Option<i64>>("", "att_until")?,
+            ) {
+                net.attestations.push((sv, level, state, until));
+            }
         }
     }
     net.graph = SupplyGraph::from_edges(net.ids.len(), &net.edges).map_err(|e| StoreError::Internal(e.to_string()))?;
-    let q = Query::select()
-        .column(ChainCol::OrgId)
-        .from(ChainSettings::Table)
-        .and_where(Expr::col(ChainCol::OrgId).in_subquery(in_reach(None)))
-        .and_where(Expr::col(ChainCol::DiscloseSuppliers).eq(true))
-        .to_owned()
-        .with(reach_cte(buyer));
-    for r in conn.query_all(&q).await? {
-        let id: String = r.try_get("", "org_id")?;
-        if let Some(&v) = net.idx.get(&id) {
-            net.consent.insert(v);
-        }
-    }
     Ok(net)
 }
 
@@ -324,27 +353,13 @@ async fn load_orgs<C: ConnectionTrait>(conn: &C, net: &mut Net, nodes: &[u32]) -
     Ok(())
 }
 
-/// Org-level status of deeper suppliers: their best issued attestation.
-async fn deep_statuses<C: ConnectionTrait>(
-    conn: &C,
-    net: &Net,
-    now: i64,
-) -> Result<HashMap<u32, SupplyStatus>, StoreError> {
-    // Direct suppliers' statuses come from shares; the direct loop overwrites them.
-    let buyer = net.ids.first().cloned().unwrap_or_default();
+/// Status of deeper suppliers: their best attestation published in the registry (public
+/// information). Direct suppliers' statuses come from shares; the direct loop overwrites them.
+fn deep_statuses(net: &Net, now: i64) -> Result<HashMap<u32, SupplyStatus>, StoreError> {
     let mut out: HashMap<u32, SupplyStatus> = HashMap::new();
-    let q = Query::select()
-        .columns([ChainCol::OrgId, ChainCol::Level, ChainCol::State, ChainCol::ValidFrom, ChainCol::ValidUntil])
-        .from(Attestations::Table)
-        .and_where(Expr::col(ChainCol::OrgId).in_subquery(in_reach(None)))
-        .and_where(Expr::col(ChainCol::State).is_in(["issued", "revoked"]))
-        .to_owned()
-        .with(reach_cte(&buyer));
-    for r in conn.query_all(&q).await? {
-        let org: String = r.try_get("", "org_id")?;
-        let Some(&v) = net.idx.get(&org) else { continue };
-        let s = attestation_status(&r, now)?;
-        let e = out.entry(v).or_insert(s);
+    for (v, level, state, until) in &net.attestations {
+        let s = status_of(level, state, *until, now)?;
+        let e = out.entry(*v).or_insert(s);
         if rank(s) > rank(*e) {
             *e = s;
         }
@@ -365,12 +380,15 @@ fn rank(s: SupplyStatus) -> u8 {
 fn attestation_status(r: &sea_orm::QueryResult, now: i64) -> Result<SupplyStatus, StoreError> {
     let state: String = r.try_get("", "state")?;
     let level: String = r.try_get("", "level")?;
-    let until: i64 = r.try_get("", "valid_until")?;
+    status_of(&level, &state, r.try_get("", "valid_until")?, now)
+}
+
+fn status_of(level: &str, state: &str, until: i64, now: i64) -> Result<SupplyStatus, StoreError> {
     Ok(if state == "revoked" {
         SupplyStatus::Revoked
     } else if until <= now {
         SupplyStatus::Expired
-    } else if parse_level(&level)? == Level::Star4 {
+    } else if parse_level(level)? == Level::Star4 {
         SupplyStatus::AttestedStar4
     } else {
         SupplyStatus::AttestedStar3
@@ -440,7 +458,7 @@ impl Store {
                 }
             }
         }
-        let deep_status = deep_statuses(conn, &net, now).await?;
+        let deep_status = deep_statuses(&net, now)?;
         tracing::debug!(elapsed = ?started.elapsed(), "dashboard: requests, shares and deep statuses loaded");
         let mut status = vec![SupplyStatus::Unknown; net.ids.len()];
         for (&v, &s) in &deep_status {

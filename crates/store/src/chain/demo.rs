@@ -139,9 +139,13 @@ pub(crate) async fn seed_chain(store: &Store, lead_slug: &str, password_hash: &s
         .to_owned();
     txn.execute(&q).await?;
     // Hokuto discloses its suppliers; Tsubasa does not, so its suppliers stay aggregates.
-    for (slug, disclose, listed) in
-        [("hokuto-precision", true, true), ("tsubasa-electronics", false, true), ("asahi-software", true, false)]
-    {
+    for (slug, disclose, listed) in [
+        ("hokuto-precision", true, true),
+        ("tsubasa-electronics", false, true),
+        ("asahi-software", true, false),
+        ("tenryu-bearings", false, true),
+        ("kasumi-pcb", false, true),
+    ] {
         let o = org(slug).await?;
         upsert_settings(&txn, &o.id, &ChainSettingsInfo { disclose_suppliers: disclose, registry_listed: listed })
             .await?;
