@@ -53,7 +53,7 @@ test('an owner invites an assessor by link, and the invitee creates an account a
   assert.equal(new URL(page2.url()).pathname, '/');
   assert.equal(await page2.locator('[data-testid=current-org]').textContent(), LEAD_ORG);
   assert.equal(await page2.locator('[data-testid=my-role]').textContent(), 'Assessor');
-  assert.equal(await page2.locator('[data-testid=supplier-count]').textContent(), '30');
+  assert.equal(await page2.locator('[data-testid=supplier-count]').textContent(), '15');
   assert.match(await page2.locator('header .user').textContent(), new RegExp(email.replace(/[.+]/g, '\\$&')));
   // An assessor sees no audit log in the navigation.
   assert.equal(await page2.locator('header nav a[href="/audit"]').count(), 0);

@@ -145,6 +145,9 @@ pub(crate) async fn seed_chain(store: &Store, lead_slug: &str, password_hash: &s
         ("asahi-software", true, false),
         ("tenryu-bearings", false, true),
         ("kasumi-pcb", false, true),
+        // Tier-2 suppliers that disclose theirs, so the lead sees tier 3 in detail too.
+        ("akebono-machining", true, false),
+        ("yamabuki-cloud", true, false),
     ] {
         let o = org(slug).await?;
         upsert_settings(&txn, &o.id, &ChainSettingsInfo { disclose_suppliers: disclose, registry_listed: listed })

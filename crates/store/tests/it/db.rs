@@ -65,7 +65,11 @@ impl TestDb {
     /// A fresh database with the schema applied.
     pub async fn open() -> (TestDb, Store) {
         let db = TestDb::new().await;
-        let store = Store::open(&db.config).await.expect("open store");
+        // A running server always has a secret key (it creates one on first start).
+        let store = Store::open(&db.config)
+            .await
+            .expect("open store")
+            .with_secret_key(mamori_store::SecretKey::from_bytes([5; 32]));
         (db, store)
     }
 
