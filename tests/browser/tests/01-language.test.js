@@ -51,7 +51,7 @@ test('the demo owner logs in, sees the organization and the 15 suppliers its net
   await page.goto('/suppliers');
   assert.equal(await page.locator('html').getAttribute('lang'), 'en');
   assert.match(await heading(page), /^Suppliers/);
-  assert.equal(await page.locator('[data-testid=suppliers] tbody tr').count(), 30);
+  assert.equal(await page.locator('[data-testid=suppliers] tbody tr').count(), 15);
   response = await submit(page, '[data-testid=lang-ja]');
   assert.equal(response.status(), 303);
   assert.equal(new URL(page.url()).pathname, '/suppliers');
