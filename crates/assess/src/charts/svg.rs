@@ -189,7 +189,8 @@ fn rings(metric: Metric, max: f64) -> Vec<f64> {
         let top = max as u32;
         (1..=top).map(f64::from).collect()
     } else {
-        (1..=5).map(|k| max * f64::from(k) / 5.0).collect()
+        // Divide first: `max * k` overflows to infinity for huge maxima.
+        (1..=5).map(|k| max * (f64::from(k) / 5.0)).collect()
     }
 }
 
