@@ -23,7 +23,7 @@ async fn backends() -> Vec<Store> {
     let mut out = Vec::new();
     let dir = std::env::temp_dir().join(format!("mamori-webchain-{}", uuid::Uuid::new_v4()));
     out.push(Store::open(&DbConfig::Sqlite { data_dir: dir }).await.unwrap());
-    if let Ok(url) = std::env::var("MAMORI_TEST_DATABASE_URL") {
+    if let Some(url) = std::env::var("MAMORI_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
         let name = format!("mamori_webchain_{}", uuid::Uuid::new_v4().simple());
         let admin = sea_orm::Database::connect(&url).await.unwrap();
         admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
