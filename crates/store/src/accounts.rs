@@ -169,6 +169,29 @@ impl NewUser {
     }
 }
 
+/// Who accepts an invitation addressed to `email`: the signed-in user (whose address must
+/// match), or a new account validated and hashed here, before any transaction starts.
+pub(crate) async fn invitee_account(
+    email: &str,
+    existing: Option<&UserInfo>,
+    new_user: Option<NewUser>,
+) -> Result<Option<(NewUser, String)>, StoreError> {
+    match (existing, new_user) {
+        (Some(u), _) => {
+            if u.email != email {
+                return Err(StoreError::Forbidden("this invitation is for another e-mail address"));
+            }
+            Ok(None)
+        }
+        (None, Some(n)) => {
+            let n = NewUser { email: email.to_string(), ..n }.validate()?;
+            let hash = secrets::hash_password(n.password.clone()).await?;
+            Ok(Some((n, hash)))
+        }
+        (None, None) => Err(StoreError::invalid("password", "choose a password to create your account")),
+    }
+}
+
 pub(crate) fn user_columns() -> [Users; 6] {
     [Users::Id, Users::Email, Users::Name, Users::Lang, Users::IsPlatformAdmin, Users::TotpEnabled]
 }
@@ -705,20 +728,7 @@ impl Store {
         new_user: Option<NewUser>,
     ) -> Result<(UserInfo, OrgInfo), StoreError> {
         let inv = self.invitation_by_token(token).await?;
-        let hashed = match (&existing, new_user) {
-            (Some(u), _) => {
-                if u.email != inv.email {
-                    return Err(StoreError::Forbidden("this invitation is for another e-mail address"));
-                }
-                None
-            }
-            (None, Some(n)) => {
-                let n = NewUser { email: inv.email.clone(), ..n }.validate()?;
-                let hash = secrets::hash_password(n.password.clone()).await?;
-                Some((n, hash))
-            }
-            (None, None) => return Err(StoreError::invalid("password", "choose a password to create your account")),
-        };
+        let hashed = crate::accounts::invitee_account(&inv.email, existing, new_user).await?;
         let txn = self.conn().begin().await?;
         let user = match (existing, hashed) {
             (Some(u), _) => u.clone(),

@@ -15,7 +15,7 @@ use crate::accounts::{
 };
 use crate::audit::{self, Event};
 use crate::schema::Orgs;
-use crate::secrets::{self, random_token, token_hash};
+use crate::secrets::{random_token, token_hash};
 use crate::{Actor, NewUser, Role, Store, StoreError, Tenant, UserInfo, new_id, now_ms};
 
 const INVITATION_TTL_MS: i64 = 14 * 24 * 3600 * 1000;
@@ -400,20 +400,7 @@ impl Store {
         org_name: &str,
     ) -> Result<(UserInfo, OrgInfo), StoreError> {
         let inv = self.supplier_invitation(token).await?;
-        let hashed = match (&existing, new_user) {
-            (Some(u), _) => {
-                if u.email != inv.email {
-                    return Err(StoreError::Forbidden("this invitation is for another e-mail address"));
-                }
-                None
-            }
-            (None, Some(n)) => {
-                let n = NewUser { email: inv.email.clone(), ..n }.validate()?;
-                let hash = secrets::hash_password(n.password.clone()).await?;
-                Some((n, hash))
-            }
-            (None, None) => return Err(StoreError::invalid("password", "choose a password to create your account")),
-        };
+        let hashed = crate::accounts::invitee_account(&inv.email, existing, new_user).await?;
         let q = Query::select()
             .columns([ChainCol::Relationship])
             .from(ChainInvitations::Table)
