@@ -5,6 +5,7 @@
 //! through the explicit administrative path used by the CLI ([`Store::admin_tenant`]).
 
 mod accounts;
+pub mod assess;
 mod audit;
 mod backup;
 mod catalog;

@@ -14,6 +14,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0001Foundation),
             Box::new(crate::catalog::migration::M0002Catalog),
             Box::new(crate::migrations_intel::M0003Intel),
+            Box::new(crate::assess::migration::M0004Assess),
             Box::new(crate::chain::migration::M0005Chain),
         ]
     }
