@@ -222,14 +222,10 @@ pub(crate) async fn audit_assess<C: ConnectionTrait>(
     object_id: &str,
     detail: serde_json::Value,
 ) -> Result<(), StoreError> {
-    audit::append(conn, Event {
-        tenant_id: Some(tenant.org_id()),
-        actor: tenant.actor(),
-        action,
-        object_type,
-        object_id,
-        detail,
-    })
+    audit::append(
+        conn,
+        Event { tenant_id: Some(tenant.org_id()), actor: tenant.actor(), action, object_type, object_id, detail },
+    )
     .await?;
     Ok(())
 }
@@ -289,15 +285,26 @@ impl Store {
         if !user.is_empty() {
             let q = Query::insert()
                 .into_table(AssessmentAssessors::Table)
-                .columns([AssessmentAssessors::AssessmentId, AssessmentAssessors::UserId, AssessmentAssessors::CreatedAt])
+                .columns([
+                    AssessmentAssessors::AssessmentId,
+                    AssessmentAssessors::UserId,
+                    AssessmentAssessors::CreatedAt,
+                ])
                 .values_panic([id.clone().into(), user.into(), now.into()])
                 .to_owned();
             txn.execute(&q).await?;
         }
-        audit_assess(&txn, tenant, "assessment.create", "assessment", &id, serde_json::json!({
-            "framework": new.framework_id, "version": new.framework_version, "title": title,
-            "scope_kind": new.scope_kind,
-        }))
+        audit_assess(
+            &txn,
+            tenant,
+            "assessment.create",
+            "assessment",
+            &id,
+            serde_json::json!({
+                "framework": new.framework_id, "version": new.framework_version, "title": title,
+                "scope_kind": new.scope_kind,
+            }),
+        )
         .await?;
         let info = load_assessment(&txn, tenant, &id).await?;
         txn.commit().await?;
@@ -336,17 +343,18 @@ impl Store {
         let info = load_assessment(&txn, tenant, id).await?;
         let user = actor_user(tenant);
         let is_author = !user.is_empty() && user == info.created_by;
-        let to = mamori_assess::transition(info.state, action, assess_role(tenant.role()), is_author).map_err(|e| {
-            match e {
-                mamori_assess::TransitionError::InvalidFromState { .. } => StoreError::Conflict(e.to_string()),
-                mamori_assess::TransitionError::RoleNotPermitted { .. } => {
-                    StoreError::Forbidden("your role may not do this to the assessment")
-                }
-                mamori_assess::TransitionError::FourEyes { .. } => {
-                    StoreError::Forbidden("another person must review or approve this assessment")
-                }
-            }
-        })?;
+        let to =
+            mamori_assess::transition(info.state, action, assess_role(tenant.role()), is_author).map_err(
+                |e| match e {
+                    mamori_assess::TransitionError::InvalidFromState { .. } => StoreError::Conflict(e.to_string()),
+                    mamori_assess::TransitionError::RoleNotPermitted { .. } => {
+                        StoreError::Forbidden("your role may not do this to the assessment")
+                    }
+                    mamori_assess::TransitionError::FourEyes { .. } => {
+                        StoreError::Forbidden("another person must review or approve this assessment")
+                    }
+                },
+            )?;
         let now = now_ms();
         let mut q = Query::update();
         q.table(Assessments::Table)
@@ -362,9 +370,16 @@ impl Store {
         if res.rows_affected() != 1 {
             return Err(StoreError::Conflict("the assessment changed meanwhile; reload and try again".into()));
         }
-        audit_assess(&txn, tenant, "assessment.transition", "assessment", id, serde_json::json!({
-            "action": action, "from": info.state.code(), "to": to.code(),
-        }))
+        audit_assess(
+            &txn,
+            tenant,
+            "assessment.transition",
+            "assessment",
+            id,
+            serde_json::json!({
+                "action": action, "from": info.state.code(), "to": to.code(),
+            }),
+        )
         .await?;
         let info = load_assessment(&txn, tenant, id).await?;
         txn.commit().await?;
@@ -434,9 +449,23 @@ impl Store {
             .values_panic([tenant.org_id().into(), opt_in.into(), now_ms().into()])
             .to_owned();
         txn.execute(&q).await?;
-        audit_assess(&txn, tenant, "assess.sector_opt_in", "org", tenant.org_id(), serde_json::json!({"opt_in": opt_in}))
-            .await?;
+        audit_assess(
+            &txn,
+            tenant,
+            "assess.sector_opt_in",
+            "org",
+            tenant.org_id(),
+            serde_json::json!({"opt_in": opt_in}),
+        )
+        .await?;
         txn.commit().await?;
+        Ok(())
+    }
+
+    /// Runs one administrative statement (tests create throw-away PostgreSQL databases with it).
+    #[doc(hidden)]
+    pub async fn raw_execute_for_tests(&self, sql: &str) -> Result<(), StoreError> {
+        self.db.execute_unprepared(sql).await?;
         Ok(())
     }
 

@@ -156,7 +156,8 @@ async fn upsert<C: ConnectionTrait>(
         ImplementationStatus::NotApplicable { reason } => Some(reason.as_str().to_owned()),
         _ => None,
     };
-    let provenance = inferred.map(serde_json::to_string).transpose().map_err(|e| StoreError::Internal(e.to_string()))?;
+    let provenance =
+        inferred.map(serde_json::to_string).transpose().map_err(|e| StoreError::Internal(e.to_string()))?;
     let q = Query::insert()
         .into_table(AssessmentAnswers::Table)
         .columns([
@@ -234,7 +235,11 @@ impl Store {
     /// All answers of an assessment, keyed by requirement id.
     pub async fn answers(&self, tenant: &Tenant, id: &str) -> Result<BTreeMap<String, AnswerRecord>, StoreError> {
         load_assessment(self.conn(), tenant, id).await?;
-        Ok(load_answers(self.conn(), &[id.to_owned()]).await?.into_iter().map(|(_, a)| (a.requirement_id.clone(), a)).collect())
+        Ok(load_answers(self.conn(), &[id.to_owned()])
+            .await?
+            .into_iter()
+            .map(|(_, a)| (a.requirement_id.clone(), a))
+            .collect())
     }
 
     /// Saves (creates or replaces) the answer to one requirement.
@@ -252,10 +257,17 @@ impl Store {
         let valid = validate_for(&plan, requirement, input)?;
         upsert(&txn, id, requirement, &valid, None, &tenant.actor().audit_label()).await?;
         touch(&txn, id).await?;
-        audit_assess(&txn, tenant, "assessment.answer", "assessment", id, serde_json::json!({
-            "requirement": requirement, "status": valid.view.status.code(), "maturity": valid.view.maturity,
-            "self_check": valid.view.points.map(self_check_code),
-        }))
+        audit_assess(
+            &txn,
+            tenant,
+            "assessment.answer",
+            "assessment",
+            id,
+            serde_json::json!({
+                "requirement": requirement, "status": valid.view.status.code(), "maturity": valid.view.maturity,
+                "self_check": valid.view.points.map(self_check_code),
+            }),
+        )
         .await?;
         let rec = load_answers(&txn, &[id.to_owned()])
             .await?
@@ -277,9 +289,10 @@ impl Store {
         let mut valid = Vec::with_capacity(rows.len());
         for (i, row) in rows.iter().enumerate() {
             let v = validate_for(&plan, &row.requirement_id, &row.input).map_err(|e| match e {
-                StoreError::Invalid { message, .. } => {
-                    StoreError::Invalid { field: "rows", message: format!("row {} ({}): {message}", i + 1, row.requirement_id) }
-                }
+                StoreError::Invalid { message, .. } => StoreError::Invalid {
+                    field: "rows",
+                    message: format!("row {} ({}): {message}", i + 1, row.requirement_id),
+                },
                 other => other,
             })?;
             valid.push((row.requirement_id.as_str(), v));
@@ -296,7 +309,13 @@ impl Store {
     }
 
     /// Adds a comment to a requirement (assessors and above, in any state but archived).
-    pub async fn add_comment(&self, tenant: &Tenant, id: &str, requirement: &str, body: &str) -> Result<Comment, StoreError> {
+    pub async fn add_comment(
+        &self,
+        tenant: &Tenant,
+        id: &str,
+        requirement: &str,
+        body: &str,
+    ) -> Result<Comment, StoreError> {
         tenant.require(Role::Assessor)?;
         let body = body.trim().to_owned();
         if body.is_empty() || body.chars().count() > 5_000 {
@@ -338,8 +357,15 @@ impl Store {
             ])
             .to_owned();
         txn.execute(&q).await?;
-        audit_assess(&txn, tenant, "assessment.comment", "assessment", id, serde_json::json!({"requirement": requirement, "comment": c.id}))
-            .await?;
+        audit_assess(
+            &txn,
+            tenant,
+            "assessment.comment",
+            "assessment",
+            id,
+            serde_json::json!({"requirement": requirement, "comment": c.id}),
+        )
+        .await?;
         txn.commit().await?;
         Ok(c)
     }
@@ -377,7 +403,12 @@ impl Store {
 
     /// Proposals for the unanswered requirements of `target` from the answers of `source`,
     /// through the crosswalks between their frameworks. Nothing is written.
-    pub async fn propose_answers(&self, tenant: &Tenant, target: &str, source: &str) -> Result<Vec<Proposal>, StoreError> {
+    pub async fn propose_answers(
+        &self,
+        tenant: &Tenant,
+        target: &str,
+        source: &str,
+    ) -> Result<Vec<Proposal>, StoreError> {
         let t = load_assessment(self.conn(), tenant, target).await?;
         let s = load_assessment(self.conn(), tenant, source).await?;
         let (tp, sp) = (plan_of(&t)?, plan_of(&s)?);
@@ -436,9 +467,16 @@ impl Store {
         let valid = ValidAnswer { view, notes: None, owner: None, due_date: None };
         upsert(&txn, target, requirement, &valid, Some(&inferred), &tenant.actor().audit_label()).await?;
         touch(&txn, target).await?;
-        audit_assess(&txn, tenant, "assessment.confirm_inferred", "assessment", target, serde_json::json!({
-            "requirement": requirement, "source": source, "kind": p.kind, "status": valid.view.status.code(),
-        }))
+        audit_assess(
+            &txn,
+            tenant,
+            "assessment.confirm_inferred",
+            "assessment",
+            target,
+            serde_json::json!({
+                "requirement": requirement, "source": source, "kind": p.kind, "status": valid.view.status.code(),
+            }),
+        )
         .await?;
         txn.commit().await?;
         self.answers(tenant, target).await?.remove(requirement).ok_or(StoreError::NotFound)

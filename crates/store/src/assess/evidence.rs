@@ -6,7 +6,7 @@ use sea_orm::{ConnectionTrait, QueryResult, TransactionTrait};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::migration::{EvidenceBlobs, EvidenceLinks, Evidence};
+use super::migration::{Evidence, EvidenceBlobs, EvidenceLinks};
 use super::{audit_assess, iso_date, load_assessment, parse_date};
 use crate::{Role, Store, StoreError, Tenant, new_id, now_ms};
 
@@ -209,9 +209,16 @@ impl Store {
             .values_panic([info.id.clone().into(), file.bytes.into()])
             .to_owned();
         txn.execute(&q).await?;
-        audit_assess(&txn, tenant, "evidence.upload", "evidence", &info.id, serde_json::json!({
-            "name": info.name, "size": info.size, "sha256": info.sha256, "mime": info.mime,
-        }))
+        audit_assess(
+            &txn,
+            tenant,
+            "evidence.upload",
+            "evidence",
+            &info.id,
+            serde_json::json!({
+                "name": info.name, "size": info.size, "sha256": info.sha256, "mime": info.mime,
+            }),
+        )
         .await?;
         if let Some((a, r)) = attach {
             link(&txn, tenant, &info.id, a, r).await?;
@@ -289,7 +296,10 @@ impl Store {
         load_assessment(self.conn(), tenant, id).await?;
         let q = Query::select()
             .columns(COLS.map(|c| (Evidence::Table, c)))
-            .columns([(EvidenceLinks::Table, EvidenceLinks::AssessmentId), (EvidenceLinks::Table, EvidenceLinks::RequirementId)])
+            .columns([
+                (EvidenceLinks::Table, EvidenceLinks::AssessmentId),
+                (EvidenceLinks::Table, EvidenceLinks::RequirementId),
+            ])
             .from(EvidenceLinks::Table)
             .inner_join(
                 Evidence::Table,
@@ -356,12 +366,24 @@ async fn link<C: ConnectionTrait>(
     plan.item(requirement).ok_or_else(|| StoreError::invalid("requirement", "not in this framework"))?;
     let q = Query::insert()
         .into_table(EvidenceLinks::Table)
-        .columns([EvidenceLinks::EvidenceId, EvidenceLinks::AssessmentId, EvidenceLinks::RequirementId, EvidenceLinks::CreatedAt])
+        .columns([
+            EvidenceLinks::EvidenceId,
+            EvidenceLinks::AssessmentId,
+            EvidenceLinks::RequirementId,
+            EvidenceLinks::CreatedAt,
+        ])
         .values_panic([evidence.into(), assessment.into(), requirement.into(), now_ms().into()])
         .to_owned();
     conn.execute(&q).await.map_err(|e| StoreError::from_insert(e, "this attachment"))?;
-    audit_assess(conn, tenant, "evidence.attach", "assessment", assessment, serde_json::json!({
-        "evidence": evidence, "requirement": requirement,
-    }))
+    audit_assess(
+        conn,
+        tenant,
+        "evidence.attach",
+        "assessment",
+        assessment,
+        serde_json::json!({
+            "evidence": evidence, "requirement": requirement,
+        }),
+    )
     .await
 }

@@ -9,7 +9,9 @@ use std::sync::{Arc, LazyLock};
 
 use mamori_assess::model::{TAG_CRITICALITY, TAG_DIRECTIVE, TAG_SCS_LEVEL};
 use mamori_assess::{MaturityScale, Requirement};
-use mamori_catalog::{CrosswalkIndex, Framework, Node, ScaleKind, ScsLevel, Tag, builtin_crosswalks, builtin_frameworks};
+use mamori_catalog::{
+    CrosswalkIndex, Framework, Node, ScaleKind, ScsLevel, Tag, builtin_crosswalks, builtin_frameworks,
+};
 
 static BUILTIN: LazyLock<Vec<Arc<Framework>>> = LazyLock::new(|| match builtin_frameworks() {
     Ok(list) => list.into_iter().map(Arc::new).collect(),
@@ -180,7 +182,8 @@ fn item(fw: &Framework, node: &Node, depth: usize, by_id: &HashMap<&str, &Node>)
     }
     // Guidelines questions may also sit under their directive node instead of carrying a tag.
     if req.tag_value(TAG_DIRECTIVE).is_none()
-        && let Some(n) = req.parent_path.iter().rev().find_map(|p| p.strip_prefix("指示").and_then(|n| n.parse::<u8>().ok()))
+        && let Some(n) =
+            req.parent_path.iter().rev().find_map(|p| p.strip_prefix("指示").and_then(|n| n.parse::<u8>().ok()))
     {
         req = req.tag(TAG_DIRECTIVE, n.to_string());
     }

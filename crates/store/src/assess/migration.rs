@@ -160,9 +160,7 @@ impl MigrationTrait for M0004Assess {
                 .col(string(AssessmentAssessors::AssessmentId))
                 .col(string(AssessmentAssessors::UserId))
                 .col(big_integer(AssessmentAssessors::CreatedAt))
-                .primary_key(
-                    Index::create().col(AssessmentAssessors::AssessmentId).col(AssessmentAssessors::UserId),
-                )
+                .primary_key(Index::create().col(AssessmentAssessors::AssessmentId).col(AssessmentAssessors::UserId))
                 .foreign_key(&mut fk(
                     (AssessmentAssessors::Table, AssessmentAssessors::AssessmentId),
                     (Assessments::Table, Assessments::Id),
@@ -185,9 +183,7 @@ impl MigrationTrait for M0004Assess {
                 .col(text_null(AssessmentAnswers::Provenance))
                 .col(string(AssessmentAnswers::UpdatedBy))
                 .col(big_integer(AssessmentAnswers::UpdatedAt))
-                .primary_key(
-                    Index::create().col(AssessmentAnswers::AssessmentId).col(AssessmentAnswers::RequirementId),
-                )
+                .primary_key(Index::create().col(AssessmentAnswers::AssessmentId).col(AssessmentAnswers::RequirementId))
                 .foreign_key(&mut fk(
                     (AssessmentAnswers::Table, AssessmentAnswers::AssessmentId),
                     (Assessments::Table, Assessments::Id),
@@ -241,7 +237,10 @@ impl MigrationTrait for M0004Assess {
                 .table(EvidenceBlobs::Table)
                 .col(string(EvidenceBlobs::EvidenceId).primary_key())
                 .col(blob(EvidenceBlobs::Content))
-                .foreign_key(&mut fk((EvidenceBlobs::Table, EvidenceBlobs::EvidenceId), (Evidence::Table, Evidence::Id)))
+                .foreign_key(&mut fk(
+                    (EvidenceBlobs::Table, EvidenceBlobs::EvidenceId),
+                    (Evidence::Table, Evidence::Id),
+                ))
                 .to_owned(),
         )
         .await?;
@@ -258,7 +257,10 @@ impl MigrationTrait for M0004Assess {
                         .col(EvidenceLinks::AssessmentId)
                         .col(EvidenceLinks::RequirementId),
                 )
-                .foreign_key(&mut fk((EvidenceLinks::Table, EvidenceLinks::EvidenceId), (Evidence::Table, Evidence::Id)))
+                .foreign_key(&mut fk(
+                    (EvidenceLinks::Table, EvidenceLinks::EvidenceId),
+                    (Evidence::Table, Evidence::Id),
+                ))
                 .foreign_key(&mut fk(
                     (EvidenceLinks::Table, EvidenceLinks::AssessmentId),
                     (Assessments::Table, Assessments::Id),

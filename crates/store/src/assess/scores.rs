@@ -4,9 +4,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use mamori_assess::{
     AnswerView, Axis, BarSeries, CsfScore, Gap, GuidelinesScore, Metric, RadarSeries, Rollup, RollupConfig, ScoreError,
-    ScsLevel, ScsResult, SectorAverage, SectorContribution, SecurityActionScore, TargetProfile, TrendPoint, TrendSeries,
-    bar_series, gaps, radar_csf, radar_from_groups, radar_guidelines, rollup, score_csf, score_guidelines, score_scs,
-    score_security_action, sector_average, trend_series,
+    ScsLevel, ScsResult, SectorAverage, SectorContribution, SecurityActionScore, TargetProfile, TrendPoint,
+    TrendSeries, bar_series, gaps, radar_csf, radar_from_groups, radar_guidelines, rollup, score_csf, score_guidelines,
+    score_scs, score_security_action, sector_average, trend_series,
 };
 use mamori_catalog::builtin;
 use sea_orm::ConnectionTrait;
@@ -57,7 +57,9 @@ fn group_labels(plan: &Plan) -> BTreeMap<String, Axis> {
         .nodes
         .iter()
         .filter(|n| !n.assessable)
-        .map(|n| (n.ref_id.clone(), Axis::new(n.ref_id.clone(), n.title.get("ja").to_owned(), n.title.get("en").to_owned())))
+        .map(|n| {
+            (n.ref_id.clone(), Axis::new(n.ref_id.clone(), n.title.get("ja").to_owned(), n.title.get("en").to_owned()))
+        })
         .collect()
 }
 
@@ -76,9 +78,10 @@ pub fn compute_scores(plan: &Plan, answers: &BTreeMap<String, AnswerView>) -> Re
     let scheme = if fw == builtin::SECURITY_ACTION {
         let items: Vec<AnswerView> = (1..=25)
             .map(|n| {
-                answers.get(&format!("check-{n}")).cloned().unwrap_or_else(|| {
-                    AnswerView::self_check(mamori_assess::SelfCheckChoice::NotImplemented)
-                })
+                answers
+                    .get(&format!("check-{n}"))
+                    .cloned()
+                    .unwrap_or_else(|| AnswerView::self_check(mamori_assess::SelfCheckChoice::NotImplemented))
             })
             .collect();
         let complete = (1..=25).all(|n| answers.contains_key(&format!("check-{n}")));
@@ -86,7 +89,9 @@ pub fn compute_scores(plan: &Plan, answers: &BTreeMap<String, AnswerView>) -> Re
         let rules: Vec<_> = reqs.iter().filter(|r| r.id.starts_with("rule-")).collect();
         let star1_implemented = rules
             .iter()
-            .filter(|r| answers.get(&r.id).is_some_and(|a| a.status == mamori_assess::ImplementationStatus::Implemented))
+            .filter(|r| {
+                answers.get(&r.id).is_some_and(|a| a.status == mamori_assess::ImplementationStatus::Implemented)
+            })
             .count();
         overall = self_check.as_ref().map(|s| f64::from(s.total));
         let groups: Vec<_> = rolled.at_depth(2).cloned().collect();
@@ -190,7 +195,12 @@ impl Store {
             metric = s.metric;
             scale = plan.scale;
             let Ok(date) = super::parse_date("assessed_on", &info.assessed_on) else { continue };
-            points.push(TrendPoint { assessment_id: info.id.clone(), date, overall: s.overall, by_axis: axis_values(&s) });
+            points.push(TrendPoint {
+                assessment_id: info.id.clone(),
+                date,
+                overall: s.overall,
+                by_axis: axis_values(&s),
+            });
         }
         Ok(trend_series(points, metric, &scale))
     }
@@ -204,7 +214,11 @@ impl Store {
             return Ok(None);
         }
         let Some(plan) = plan(&info.framework_id, &info.framework_version) else { return Ok(None) };
-        let q = Query::select().column(Orgs::Sector).from(Orgs::Table).and_where(Expr::col(Orgs::Id).eq(tenant.org_id())).to_owned();
+        let q = Query::select()
+            .column(Orgs::Sector)
+            .from(Orgs::Table)
+            .and_where(Expr::col(Orgs::Id).eq(tenant.org_id()))
+            .to_owned();
         let sector: Option<String> = match self.conn().query_one(&q).await? {
             Some(r) => r.try_get("", "sector")?,
             None => None,
@@ -218,20 +232,29 @@ impl Store {
                 (Assessments::Table, Assessments::AssessedOn),
             ])
             .from(Assessments::Table)
-            .inner_join(Orgs::Table, Expr::col((Orgs::Table, Orgs::Id)).equals((Assessments::Table, Assessments::OrgId)))
+            .inner_join(
+                Orgs::Table,
+                Expr::col((Orgs::Table, Orgs::Id)).equals((Assessments::Table, Assessments::OrgId)),
+            )
             .inner_join(
                 AssessSettings::Table,
-                Expr::col((AssessSettings::Table, AssessSettings::OrgId)).equals((Assessments::Table, Assessments::OrgId)),
+                Expr::col((AssessSettings::Table, AssessSettings::OrgId))
+                    .equals((Assessments::Table, Assessments::OrgId)),
             )
             .and_where(Expr::col((Orgs::Table, Orgs::Sector)).eq(sector))
             .and_where(Expr::col((AssessSettings::Table, AssessSettings::SectorOptIn)).eq(true))
             .and_where(Expr::col((Assessments::Table, Assessments::FrameworkId)).eq(info.framework_id.clone()))
-            .and_where(Expr::col((Assessments::Table, Assessments::FrameworkVersion)).eq(info.framework_version.clone()))
+            .and_where(
+                Expr::col((Assessments::Table, Assessments::FrameworkVersion)).eq(info.framework_version.clone()),
+            )
             .to_owned();
         let mut latest: BTreeMap<String, (String, String)> = BTreeMap::new();
         for r in self.conn().query_all(&q).await? {
             let state: String = r.try_get("", "state")?;
-            if matches!(state_from(&state)?, mamori_assess::AssessmentState::Draft | mamori_assess::AssessmentState::InReview) {
+            if matches!(
+                state_from(&state)?,
+                mamori_assess::AssessmentState::Draft | mamori_assess::AssessmentState::InReview
+            ) {
                 continue;
             }
             let (aid, org, on): (String, String, String) =

@@ -1,0 +1,401 @@
+//! Storage tests for assessments: lifecycle and roles, exact scores, evidence isolation, sector averages
+//! and constant queries per page. Runs on SQLite, and on PostgreSQL when `MAMORI_TEST_DATABASE_URL` is set.
+#![allow(clippy::unwrap_used)]
+
+use std::collections::BTreeMap;
+
+use mamori_assess::{AnswerInput, AssessmentState, LifecycleAction, SecurityActionBand, SelfCheckChoice};
+use mamori_catalog::builtin;
+use mamori_store::assess::{NewAssessment, NewFileEvidence, SchemeScores, plan};
+use mamori_store::{AdminPath, DbConfig, NewUser, Role, Store, StoreError, Tenant};
+
+/// A fresh database: a temporary SQLite directory, or a new PostgreSQL database per test.
+async fn fresh() -> (Store, Option<tempdir::Guard>) {
+    if let Ok(url) = std::env::var("MAMORI_TEST_DATABASE_URL") {
+        let name = format!("mamori_assess_{}", uuid_like());
+        let admin = Store::connect(&DbConfig::Postgres { url: url.clone() }).await.unwrap();
+        admin.execute_admin_sql(&format!("CREATE DATABASE {name}")).await.unwrap();
+        let base = url.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap();
+        let store = Store::open(&DbConfig::Postgres { url: format!("{base}/{name}") }).await.unwrap();
+        return (store, None);
+    }
+    let dir = tempdir::Guard::new();
+    let store = Store::open(&DbConfig::Sqlite { data_dir: dir.path.clone() }).await.unwrap();
+    (store, Some(dir))
+}
+
+fn uuid_like() -> String {
+    let n = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    format!("{n:x}{:x}", std::process::id())
+}
+
+mod tempdir {
+    pub struct Guard {
+        pub path: std::path::PathBuf,
+    }
+    impl Guard {
+        pub fn new() -> Guard {
+            let path = std::env::temp_dir().join(format!("mamori-assess-{}", super::uuid_like()));
+            std::fs::create_dir_all(&path).unwrap();
+            Guard { path }
+        }
+    }
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+trait AdminSql {
+    async fn execute_admin_sql(&self, sql: &str) -> Result<(), StoreError>;
+}
+
+impl AdminSql for Store {
+    async fn execute_admin_sql(&self, sql: &str) -> Result<(), StoreError> {
+        self.raw_execute_for_tests(sql).await
+    }
+}
+
+async fn member(store: &Store, org: &str, email: &str, role: Role) -> Tenant {
+    let new = NewUser {
+        email: email.into(),
+        name: email.into(),
+        password: "correct horse battery".into(),
+        lang: "en".into(),
+    };
+    let user =
+        store.admin_create_member(new, org, role, false, AdminPath::Cli { operator: "test".into() }).await.unwrap();
+    let org = store.org_by_slug(org).await.unwrap();
+    store.tenant_for_login(&user, &org.id).await.unwrap()
+}
+
+fn new_assessment(fw: &str) -> NewAssessment {
+    let p = mamori_store::assess::frameworks().into_iter().find(|f| f.id == fw).unwrap();
+    NewAssessment {
+        framework_id: p.id.clone(),
+        framework_version: p.version.clone(),
+        title: format!("{fw} self-assessment"),
+        scope_kind: "company".into(),
+        scope_name: "Whole company".into(),
+        assessed_on: None,
+    }
+}
+
+fn status(code: &str) -> AnswerInput {
+    AnswerInput { status: Some(code.into()), ..AnswerInput::default() }
+}
+
+#[tokio::test]
+async fn lifecycle_follows_roles_and_four_eyes_and_approved_is_read_only() {
+    let (store, _g) = fresh().await;
+    let author = member(&store, "acme", "author@acme.example", Role::Assessor).await;
+    let admin = member(&store, "acme", "boss@acme.example", Role::Admin).await;
+    let viewer = member(&store, "acme", "viewer@acme.example", Role::Viewer).await;
+    let a = store.create_assessment(&author, new_assessment(builtin::CSF_2_0)).await.unwrap();
+    assert_eq!(a.state, AssessmentState::Draft);
+    assert!(matches!(
+        store.create_assessment(&viewer, new_assessment(builtin::CSF_2_0)).await,
+        Err(StoreError::Forbidden(_))
+    ));
+    store.save_answer(&author, &a.id, "GV.OC-01", &status("implemented")).await.unwrap();
+    assert!(matches!(
+        store.save_answer(&viewer, &a.id, "GV.OC-01", &status("partial")).await,
+        Err(StoreError::Forbidden(_))
+    ));
+    let r = store.transition_assessment(&viewer, &a.id, LifecycleAction::RequestReview).await;
+    assert!(matches!(r, Err(StoreError::Forbidden(_))));
+    store.transition_assessment(&author, &a.id, LifecycleAction::RequestReview).await.unwrap();
+    // An assessor cannot pass their own review.
+    assert!(matches!(
+        store.transition_assessment(&author, &a.id, LifecycleAction::Submit).await,
+        Err(StoreError::Forbidden(_))
+    ));
+    store.transition_assessment(&admin, &a.id, LifecycleAction::Submit).await.unwrap();
+    // Submitted answers are frozen.
+    assert!(matches!(
+        store.save_answer(&author, &a.id, "GV.OC-01", &status("partial")).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let approved = store.transition_assessment(&admin, &a.id, LifecycleAction::Approve).await.unwrap();
+    assert_eq!(approved.state, AssessmentState::Approved);
+    assert!(approved.approved_by.unwrap().contains("boss@acme.example"));
+    assert!(matches!(
+        store.save_answer(&admin, &a.id, "GV.OC-01", &status("partial")).await,
+        Err(StoreError::Conflict(_))
+    ));
+    // The invalid transition is a conflict, not a silent no-op.
+    assert!(matches!(
+        store.transition_assessment(&admin, &a.id, LifecycleAction::Approve).await,
+        Err(StoreError::Conflict(_))
+    ));
+}
+
+#[tokio::test]
+async fn an_admin_author_cannot_approve_their_own_assessment() {
+    let (store, _g) = fresh().await;
+    let admin = member(&store, "acme", "a1@acme.example", Role::Admin).await;
+    let other = member(&store, "acme", "a2@acme.example", Role::Admin).await;
+    let a = store.create_assessment(&admin, new_assessment(builtin::SCS)).await.unwrap();
+    store.transition_assessment(&admin, &a.id, LifecycleAction::RequestReview).await.unwrap();
+    assert!(matches!(
+        store.transition_assessment(&admin, &a.id, LifecycleAction::Reject).await,
+        Err(StoreError::Forbidden(_))
+    ));
+    store.transition_assessment(&admin, &a.id, LifecycleAction::Submit).await.unwrap();
+    assert!(matches!(
+        store.transition_assessment(&admin, &a.id, LifecycleAction::Approve).await,
+        Err(StoreError::Forbidden(_))
+    ));
+    store.transition_assessment(&other, &a.id, LifecycleAction::Approve).await.unwrap();
+    let log = store.audit_page(&admin, None, 50).await.unwrap();
+    assert_eq!(log.iter().filter(|e| e.action == "assessment.transition").count(), 3);
+}
+
+#[tokio::test]
+async fn security_action_score_through_the_store_matches_the_hand_computed_total() {
+    let (store, _g) = fresh().await;
+    let t = member(&store, "acme", "sa@acme.example", Role::Assessor).await;
+    let a = store.create_assessment(&t, new_assessment(builtin::SECURITY_ACTION)).await.unwrap();
+    for n in 1..=25 {
+        let choice = match n {
+            1..=10 => Some(SelfCheckChoice::Implemented),
+            11..=15 => Some(SelfCheckChoice::Partial),
+            16..=20 => Some(SelfCheckChoice::NotImplemented),
+            21..=23 => Some(SelfCheckChoice::Unknown),
+            _ => None,
+        };
+        let input = match choice {
+            Some(c) => AnswerInput { self_check: Some(c), ..AnswerInput::default() },
+            None => AnswerInput {
+                status: Some("not_applicable".into()),
+                na_reason: Some("no such systems".into()),
+                ..AnswerInput::default()
+            },
+        };
+        store.save_answer(&t, &a.id, &format!("check-{n}"), &input).await.unwrap();
+    }
+    // 10×4 + 5×2 + 5×0 + 3×(−1) + 2 N/A scored as implemented (2×4) = 40 + 10 − 3 + 8 = 55.
+    let (_, s) = store.assessment_scores(&t, &a.id).await.unwrap();
+    let SchemeScores::SecurityAction { self_check: Some(sc), .. } = s.scheme else { panic!("wrong scheme") };
+    assert_eq!(sc.total, 55);
+    assert_eq!(sc.band, SecurityActionBand::From50To69);
+    assert_eq!(sc.unknown_count, 3);
+    assert_eq!(s.overall, Some(55.0));
+}
+
+#[tokio::test]
+async fn guidelines_maturity_per_directive_matches_hand_computed_means() {
+    let (store, _g) = fresh().await;
+    let t = member(&store, "acme", "g@acme.example", Role::Assessor).await;
+    let a = store.create_assessment(&t, new_assessment(builtin::GUIDELINES_3_0)).await.unwrap();
+    let p = plan(&a.framework_id, &a.framework_version).unwrap();
+    let d1: Vec<_> =
+        p.items.iter().filter(|i| i.req.tag_value("directive") == Some("1")).map(|i| i.req.id.clone()).collect();
+    let d2: Vec<_> =
+        p.items.iter().filter(|i| i.req.tag_value("directive") == Some("2")).map(|i| i.req.id.clone()).collect();
+    assert_eq!((d1.len(), d2.len()), (4, 4));
+    for (q, level) in d1.iter().zip([1u8, 2, 3, 4]) {
+        let input = AnswerInput { status: Some("partial".into()), maturity: Some(level), ..AnswerInput::default() };
+        store.save_answer(&t, &a.id, q, &input).await.unwrap();
+    }
+    for q in &d2 {
+        let input = AnswerInput { status: Some("implemented".into()), maturity: Some(5), ..AnswerInput::default() };
+        store.save_answer(&t, &a.id, q, &input).await.unwrap();
+    }
+    let bad = AnswerInput { status: Some("implemented".into()), maturity: Some(6), ..AnswerInput::default() };
+    assert!(matches!(store.save_answer(&t, &a.id, &d2[0], &bad).await, Err(StoreError::Invalid { .. })));
+    let (info, s) = store.assessment_scores(&t, &a.id).await.unwrap();
+    assert_eq!(info.answered, 8);
+    let SchemeScores::Guidelines(g) = &s.scheme else { panic!("wrong scheme") };
+    let mean = |n: u8| g.directives.iter().find(|d| d.directive == n).and_then(|d| d.mean);
+    assert_eq!(mean(1), Some(2.5));
+    assert_eq!(mean(2), Some(5.0));
+    assert_eq!(mean(3), None);
+    assert_eq!(g.overall, Some(3.75));
+    let radar = s.radar.unwrap();
+    assert_eq!(radar.values[0], Some(2.5));
+    assert_eq!(radar.axes.len(), 10);
+}
+
+#[tokio::test]
+async fn scs_star3_fails_with_one_unmet_criterion_and_passes_when_all_are_met() {
+    let (store, _g) = fresh().await;
+    let t = member(&store, "acme", "scs@acme.example", Role::Assessor).await;
+    let a = store.create_assessment(&t, new_assessment(builtin::SCS)).await.unwrap();
+    let p = plan(&a.framework_id, &a.framework_version).unwrap();
+    let star3: Vec<_> =
+        p.items.iter().filter(|i| i.req.tag_value("scs_level") == Some("3")).map(|i| i.req.id.clone()).collect();
+    assert!(star3.len() > 50);
+    let rows: Vec<_> = star3
+        .iter()
+        .enumerate()
+        .map(|(i, id)| mamori_store::assess::ImportRow {
+            requirement_id: id.clone(),
+            input: status(if i == 7 { "partial" } else { "implemented" }),
+        })
+        .collect();
+    store.import_answers(&t, &a.id, &rows).await.unwrap();
+    let (_, s) = store.assessment_scores(&t, &a.id).await.unwrap();
+    let SchemeScores::Scs(r) = &s.scheme else { panic!("wrong scheme") };
+    assert!(!r.star3.met);
+    assert_eq!(r.star3.unmet.len(), 1);
+    assert_eq!(r.star3.unmet[0].id, star3[7]);
+    assert_eq!(s.gaps.len(), 1, "the ★3 roadmap lists exactly the unmet criterion");
+    assert!(!s.gaps_star4.is_empty(), "★4-only requirements are the gap to ★4");
+    store.save_answer(&t, &a.id, &star3[7], &status("implemented")).await.unwrap();
+    let (_, s) = store.assessment_scores(&t, &a.id).await.unwrap();
+    let SchemeScores::Scs(r) = &s.scheme else { panic!("wrong scheme") };
+    assert!(r.star3.met);
+    assert!(!r.star4.met);
+}
+
+#[tokio::test]
+async fn imports_are_all_or_nothing() {
+    let (store, _g) = fresh().await;
+    let t = member(&store, "acme", "imp@acme.example", Role::Assessor).await;
+    let a = store.create_assessment(&t, new_assessment(builtin::CSF_2_0)).await.unwrap();
+    let rows = vec![
+        mamori_store::assess::ImportRow { requirement_id: "GV.OC-01".into(), input: status("implemented") },
+        mamori_store::assess::ImportRow { requirement_id: "GV.OC-02".into(), input: status("not_applicable") },
+    ];
+    let err = store.import_answers(&t, &a.id, &rows).await.unwrap_err();
+    assert!(err.to_string().contains("row 2"), "{err}");
+    assert!(store.answers(&t, &a.id).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn evidence_is_limited_hashed_reusable_and_invisible_to_other_tenants() {
+    let (store, _g) = fresh().await;
+    let a_t = member(&store, "acme", "ev@acme.example", Role::Assessor).await;
+    let b_t = member(&store, "other", "ev@other.example", Role::Owner).await;
+    let a1 = store.create_assessment(&a_t, new_assessment(builtin::CSF_2_0)).await.unwrap();
+    let a2 = store.create_assessment(&a_t, new_assessment(builtin::SCS)).await.unwrap();
+    let b1 = store.create_assessment(&b_t, new_assessment(builtin::CSF_2_0)).await.unwrap();
+    let file = NewFileEvidence {
+        name: "policy.pdf".into(),
+        mime: Some("application/pdf".into()),
+        bytes: b"%PDF-1.4 x".to_vec(),
+        expires_on: Some("2030-01-31".into()),
+    };
+    let ev = store.add_file_evidence(&a_t, file, Some((&a1.id, "GV.OC-01"))).await.unwrap();
+    use sha2::Digest;
+    assert_eq!(ev.sha256.as_deref(), Some(hex::encode(sha2::Sha256::digest(b"%PDF-1.4 x")).as_str()));
+    // Reused on another requirement of another assessment.
+    store.attach_evidence(&a_t, &ev.id, &a2.id, "1-1-1").await.unwrap();
+    assert_eq!(store.assessment_evidence(&a_t, &a2.id).await.unwrap().len(), 1);
+    let (_, bytes) = store.evidence_content(&a_t, &ev.id).await.unwrap();
+    assert_eq!(bytes, b"%PDF-1.4 x");
+    // The other tenant sees nothing and cannot attach it.
+    assert!(matches!(store.evidence_content(&b_t, &ev.id).await, Err(StoreError::NotFound)));
+    assert!(matches!(store.attach_evidence(&b_t, &ev.id, &b1.id, "GV.OC-01").await, Err(StoreError::NotFound)));
+    assert!(matches!(store.assessment_evidence(&b_t, &a1.id).await, Err(StoreError::NotFound)));
+    assert!(store.evidence_list(&b_t).await.unwrap().is_empty());
+    assert!(matches!(store.assessment(&b_t, &a1.id).await, Err(StoreError::NotFound)));
+    // Limits: type allow-list and 20 MiB.
+    let html = NewFileEvidence { name: "x.html".into(), mime: None, bytes: b"<script>".to_vec(), expires_on: None };
+    assert!(matches!(store.add_file_evidence(&a_t, html, None).await, Err(StoreError::Invalid { .. })));
+    let big =
+        NewFileEvidence { name: "big.pdf".into(), mime: None, bytes: vec![0; 20 * 1024 * 1024 + 1], expires_on: None };
+    assert!(matches!(store.add_file_evidence(&a_t, big, None).await, Err(StoreError::Invalid { .. })));
+    let until = time::macros::date!(2030 - 02 - 01);
+    assert_eq!(store.expiring_evidence(&a_t, until).await.unwrap().len(), 1);
+    assert!(store.expiring_evidence(&a_t, time::macros::date!(2029 - 12 - 31)).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn sector_average_is_hidden_below_five_contributors() {
+    let (store, _g) = fresh().await;
+    mamori_store::demo::seed(&store, "demo-password-123").await.unwrap();
+    // Electronics organizations of the demo.
+    let slugs =
+        ["minato-electronics", "tsubasa-electronics", "kasumi-pcb", "oboro-sensors", "fuyou-wiring", "hotaru-chips"];
+    let mut first = None;
+    for (i, slug) in slugs.iter().enumerate() {
+        let t = store.admin_tenant(slug, AdminPath::Cli { operator: "test".into() }).await.unwrap();
+        store.set_sector_opt_in(&t, true).await.unwrap();
+        let a = store.create_assessment(&t, new_assessment(builtin::CSF_2_0)).await.unwrap();
+        store
+            .save_answer(&t, &a.id, "GV.OC-01", &status(if i % 2 == 0 { "implemented" } else { "partial" }))
+            .await
+            .unwrap();
+        for act in [LifecycleAction::RequestReview, LifecycleAction::Submit, LifecycleAction::Approve] {
+            store.transition_assessment(&t, &a.id, act).await.unwrap();
+        }
+        let first_t = first.get_or_insert_with(|| (t.clone(), a.id.clone()));
+        let avg = store.sector_average(&first_t.0, &first_t.1).await.unwrap();
+        if i + 1 < 5 {
+            assert!(avg.is_none(), "{} contributors must not yield an average", i + 1);
+        } else {
+            let avg = avg.unwrap();
+            assert_eq!(avg.contributors, i + 1);
+            assert_eq!(avg.means.len(), 6);
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_assessment_list_is_one_query_per_page_for_a_thousand_assessments() {
+    let (store, _g) = fresh().await;
+    let t = member(&store, "acme", "many@acme.example", Role::Assessor).await;
+    let mut ids = Vec::new();
+    for _ in 0..1000 {
+        ids.push(store.create_assessment(&t, new_assessment(builtin::SECURITY_ACTION)).await.unwrap().id);
+    }
+    store
+        .save_answer(
+            &t,
+            &ids[999],
+            "check-1",
+            &AnswerInput { self_check: Some(SelfCheckChoice::Implemented), ..AnswerInput::default() },
+        )
+        .await
+        .unwrap();
+    let (counted, counter) = store.with_query_counter();
+    let mut seen = BTreeMap::new();
+    for page in 0..20u64 {
+        counter.reset();
+        let rows = counted.assessments_page(&t, page * 50, 50).await.unwrap();
+        assert_eq!(counter.get(), 1, "page {page} took {} queries", counter.get());
+        assert_eq!(rows.len(), 50);
+        for r in rows {
+            seen.insert(r.id.clone(), r.answered);
+        }
+    }
+    assert_eq!(seen.len(), 1000);
+    assert_eq!(seen[&ids[999]], 1);
+    assert_eq!(seen.values().sum::<usize>(), 1);
+}
+
+#[tokio::test]
+async fn inference_proposes_only_where_the_crosswalk_relation_allows_and_keeps_provenance() {
+    let (store, _g) = fresh().await;
+    let t = member(&store, "acme", "inf@acme.example", Role::Assessor).await;
+    let scs = store.create_assessment(&t, new_assessment(builtin::SCS)).await.unwrap();
+    let csf = store.create_assessment(&t, new_assessment(builtin::CSF_2_0)).await.unwrap();
+    let p = plan(&scs.framework_id, &scs.framework_version).unwrap();
+    let rows: Vec<_> = p
+        .items
+        .iter()
+        .map(|i| mamori_store::assess::ImportRow { requirement_id: i.req.id.clone(), input: status("implemented") })
+        .collect();
+    store.import_answers(&t, &scs.id, &rows).await.unwrap();
+    let proposals = store.propose_answers(&t, &csf.id, &scs.id).await.unwrap();
+    assert!(!proposals.is_empty(), "the SCS→CSF crosswalk yields proposals");
+    for pr in &proposals {
+        for src in &pr.from {
+            assert_eq!(mamori_assess::ProposalKind::of(src.relation), pr.kind);
+        }
+        if pr.kind == mamori_assess::ProposalKind::ProposedPartial {
+            assert_eq!(pr.status.code(), "partial");
+        }
+    }
+    let pick = &proposals[0];
+    let rec = store.confirm_proposal(&t, &csf.id, &scs.id, &pick.target, None).await.unwrap();
+    let from = rec.inferred.unwrap();
+    assert_eq!(from.source_assessment, scs.id);
+    assert_eq!(from.provenance.kind, pick.kind);
+    // Answered targets are no longer proposed.
+    let again = store.propose_answers(&t, &csf.id, &scs.id).await.unwrap();
+    assert!(again.iter().all(|p| p.target != pick.target));
+}
