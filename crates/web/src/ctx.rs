@@ -156,7 +156,22 @@ pub async fn load(State(state): State<AppState>, req: Request, next: Next) -> Re
                 "error.bad_request",
             );
         }
-        let given = header_token.or(form_token).unwrap_or_default();
+        // Multipart bodies (file uploads) are not parsed here; their forms carry the token in `?csrf=`.
+        let is_multipart = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        let query_token = if is_multipart {
+            parts
+                .uri
+                .query()
+                .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
+                .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "csrf").map(|(_, v)| v))
+        } else {
+            None
+        };
+        let given = header_token.or(form_token).or(query_token).unwrap_or_default();
         let ok = !csrf.is_empty() && bool::from(given.as_bytes().ct_eq(csrf.as_bytes()));
         if !ok {
             let t = Tr(lang);

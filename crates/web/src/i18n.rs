@@ -84,6 +84,7 @@ static MESSAGES: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
         .chain(crate::html::catalog_i18n::TABLE)
         .chain(crate::html::intel_i18n::TABLE)
         .chain(crate::i18n_chain::TABLE)
+        .chain(crate::i18n_assess::ASSESS)
         .map(|(k, en, ja)| (*k, (*en, *ja)))
         .collect()
 });

@@ -7,6 +7,7 @@ mod ctx;
 mod error;
 mod html;
 pub mod i18n;
+mod i18n_assess;
 mod i18n_chain;
 mod mail;
 mod middleware;

@@ -1,5 +1,6 @@
 //! The REST API under `/api/v1`: JSON in and out, bearer tokens, RFC 9457 errors.
 
+pub mod assess;
 pub mod catalog;
 pub mod catalog_dto;
 pub mod chain;
@@ -37,6 +38,7 @@ pub fn routes(_state: AppState) -> Router<AppState> {
         .merge(catalog::routes())
         .merge(intel::routes())
         .merge(chain::routes())
+        .merge(assess::routes())
         .fallback(not_found)
         .layer(middleware::from_fn(crate::middleware::problem_json))
 }

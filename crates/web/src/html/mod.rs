@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+mod assess;
 mod auth;
 mod catalog;
 pub(crate) mod catalog_i18n;
@@ -23,6 +24,7 @@ use crate::AppState;
 use crate::ctx::{self, Ctx};
 use crate::i18n::{Lang, Tr};
 
+pub use assess::attachment as assess_attachment;
 pub use auth::client_ip as client_ip_pub;
 pub use chain::parse_day_end as chain_day_end;
 
@@ -33,6 +35,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .merge(catalog::routes())
         .merge(intel::routes())
         .merge(chain::routes())
+        .merge(assess::routes())
         .layer(middleware::from_fn_with_state(state, ctx::load))
 }
 
@@ -94,6 +97,7 @@ pub async fn chrome(state: &AppState, c: &Ctx, title: &'static str, notice: Opti
         }
         let mut nav = vec![("/", "nav.dashboard")];
         if ch.org.is_some() {
+            nav.push(("/assessments", "nav.assessments"));
             nav.push(("/supply", "nav.supply"));
             nav.push(("/attestations", "nav.attestations"));
             nav.push(("/suppliers", "nav.suppliers"));
