@@ -1,5 +1,6 @@
 //! The `mamori` binary: command line, configuration, and the subcommands.
 
+mod assess_cmd;
 mod attest_cmd;
 mod bench_dashboard;
 mod catalog_cmd;
@@ -89,6 +90,11 @@ enum Command {
     Restore {
         #[arg(long)]
         from: std::path::PathBuf,
+    },
+    /// Assessments: list, export and import.
+    Assess {
+        #[command(subcommand)]
+        cmd: assess_cmd::AssessCmd,
     },
     /// The framework catalog: list, show, import, export, diff, map.
     Catalog(catalog_cmd::CatalogArgs),
@@ -346,6 +352,12 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 let msg = Store::restore_from(data_dir, &from).await?;
                 println!("{msg}");
                 Ok(std::process::ExitCode::SUCCESS)
+            }
+            Command::Assess { cmd } => {
+                let store = Store::open(&db).await?;
+                let code = assess_cmd::run(&store, cmd).await;
+                store.close().await?;
+                code
             }
             Command::Catalog(args) => catalog_cmd::run(&db, args).await,
             Command::Intel { cmd } => {

@@ -256,3 +256,10 @@ pub fn import(bytes: &[u8], plan: &Plan) -> Result<Imported, Vec<ImportIssue>> {
     }
     if issues.is_empty() { Ok(Imported { assessment_id, rows: rows_out }) } else { Err(issues) }
 }
+
+/// The assessment id in a workbook's `Meta` sheet, without validating the answers.
+pub fn meta_assessment_id(bytes: &[u8]) -> Option<String> {
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec())).ok()?;
+    let m = wb.worksheet_range("Meta").ok()?;
+    m.rows().find(|r| text(r.first()).as_deref() == Some("assessment_id")).and_then(|r| text(r.get(1)))
+}

@@ -5,6 +5,7 @@
 //! another organization is simply not found. Every change is audited in its transaction.
 
 mod answers;
+pub(crate) mod demo;
 mod evidence;
 pub mod frameworks;
 pub(crate) mod migration;
@@ -460,6 +461,49 @@ impl Store {
         .await?;
         txn.commit().await?;
         Ok(())
+    }
+
+    /// The administrative path for the CLI: an owner tenant of the organization that holds assessment `id`.
+    pub async fn admin_tenant_for_assessment(&self, id: &str, path: crate::AdminPath) -> Result<Tenant, StoreError> {
+        let q = Query::select()
+            .column(Assessments::OrgId)
+            .from(Assessments::Table)
+            .and_where(Expr::col(Assessments::Id).eq(id))
+            .to_owned();
+        let org: String = self.conn().query_one(&q).await?.ok_or(StoreError::NotFound)?.try_get("", "org_id")?;
+        let crate::AdminPath::Cli { operator } = path;
+        Ok(Tenant::new(org, Role::Owner, crate::Actor::Cli(operator)))
+    }
+
+    /// The administrative path for the CLI: every organization's assessments (newest first), one query.
+    pub async fn admin_all_assessments(
+        &self,
+        _path: crate::AdminPath,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<AssessmentInfo>, StoreError> {
+        // No tenant filter: this is the operator's view of the whole database.
+        let answered = Query::select()
+            .expr(Expr::col((AssessmentAnswers::Table, AssessmentAnswers::RequirementId)).count())
+            .from(AssessmentAnswers::Table)
+            .and_where(
+                Expr::col((AssessmentAnswers::Table, AssessmentAnswers::AssessmentId))
+                    .equals((Assessments::Table, Assessments::Id)),
+            )
+            .to_owned();
+        let q = Query::select()
+            .columns(COLS.map(|c| (Assessments::Table, c)))
+            .expr_as(
+                sea_orm::sea_query::Expr::SubQuery(None, Box::new(answered.into_sub_query_statement())),
+                Alias::new("answered"),
+            )
+            .from(Assessments::Table)
+            .order_by((Assessments::Table, Assessments::CreatedAt), Order::Desc)
+            .order_by((Assessments::Table, Assessments::Id), Order::Desc)
+            .limit(limit)
+            .offset(offset)
+            .to_owned();
+        self.conn().query_all(&q).await?.iter().map(assessment_from_row).collect()
     }
 
     /// Runs one administrative statement (tests create throw-away PostgreSQL databases with it).

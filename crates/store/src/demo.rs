@@ -199,6 +199,9 @@ pub async fn seed(store: &Store, password: &str) -> Result<DemoSummary, StoreErr
     txn.commit().await?;
     crate::intel::demo::seed_intel(store, password, &hash).await?;
     crate::chain::demo::seed_chain(store, LEAD_SLUG, &hash).await?;
+    let slugs: Vec<(&str, String)> =
+        LEADS.iter().chain(SUPPLIERS.iter()).map(|o| o.slug).zip(ids.iter().cloned()).collect();
+    crate::assess::demo::seed(store, &slugs).await?;
     Ok(DemoSummary { created: true, accounts, organizations: ids.len(), supply_links: LINKS.len() })
 }
 
