@@ -60,7 +60,7 @@ pub struct AssessmentInfo {
 impl AssessmentInfo {
     /// Share answered, 0–100.
     pub fn progress_percent(&self) -> u32 {
-        if self.total == 0 { 0 } else { ((self.answered.min(self.total) * 100) / self.total) as u32 }
+        ((self.answered.min(self.total) * 100).checked_div(self.total).unwrap_or(0)) as u32
     }
 }
 

@@ -68,7 +68,7 @@ async fn security_action(
             return Some(status(if (i + shift) % 5 == 4 { "partial" } else { "implemented" }));
         }
         let choice = match (i + shift) % 7 {
-            0 | 1 | 2 | 3 => SelfCheckChoice::Implemented,
+            0..=3 => SelfCheckChoice::Implemented,
             4 | 5 => SelfCheckChoice::Partial,
             _ => SelfCheckChoice::NotImplemented,
         };
