@@ -63,7 +63,7 @@ pub fn bars_svg(series: &BarSeries, lang: Lang) -> String {
 /// A line of the overall value over time, oldest first.
 pub fn trend_svg(series: &TrendSeries, lang: Lang) -> String {
     let (width, height) = (560.0, 240.0);
-    let (left, right, top, bottom) = (44.0, 20.0, 20.0, 40.0);
+    let (left, right, top, bottom) = (44.0, 48.0, 20.0, 40.0);
     let max = if series.max.is_finite() && series.max > 0.0 { series.max } else { 1.0 };
     let title = match lang {
         Lang::Ja => "推移",
