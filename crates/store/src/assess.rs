@@ -506,13 +506,6 @@ impl Store {
         self.conn().query_all(&q).await?.iter().map(assessment_from_row).collect()
     }
 
-    /// Runs one administrative statement (tests create throw-away PostgreSQL databases with it).
-    #[doc(hidden)]
-    pub async fn raw_execute_for_tests(&self, sql: &str) -> Result<(), StoreError> {
-        self.db.execute_unprepared(sql).await?;
-        Ok(())
-    }
-
     /// A handle on the same database that counts every statement it sends.
     pub fn with_query_counter(&self) -> (Store, QueryCounter) {
         let counter = QueryCounter::default();

@@ -7,54 +7,16 @@ use std::collections::BTreeMap;
 use mamori_assess::{AnswerInput, AssessmentState, LifecycleAction, SecurityActionBand, SelfCheckChoice};
 use mamori_catalog::builtin;
 use mamori_store::assess::{NewAssessment, NewFileEvidence, SchemeScores, plan};
-use mamori_store::{AdminPath, DbConfig, NewUser, Role, Store, StoreError, Tenant};
+use mamori_store::{AdminPath, NewUser, Role, Store, StoreError, Tenant};
 
-/// A fresh database: a temporary SQLite directory, or a new PostgreSQL database per test.
-async fn fresh() -> (Store, Option<tempdir::Guard>) {
-    if let Ok(url) = std::env::var("MAMORI_TEST_DATABASE_URL") {
-        let name = format!("mamori_assess_{}", uuid_like());
-        let admin = Store::connect(&DbConfig::Postgres { url: url.clone() }).await.unwrap();
-        admin.execute_admin_sql(&format!("CREATE DATABASE {name}")).await.unwrap();
-        let base = url.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap();
-        let store = Store::open(&DbConfig::Postgres { url: format!("{base}/{name}") }).await.unwrap();
-        return (store, None);
-    }
-    let dir = tempdir::Guard::new();
-    let store = Store::open(&DbConfig::Sqlite { data_dir: dir.path.clone() }).await.unwrap();
-    (store, Some(dir))
-}
+#[path = "it/db.rs"]
+#[allow(dead_code)]
+mod db;
 
-fn uuid_like() -> String {
-    let n = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-    format!("{n:x}{:x}", std::process::id())
-}
-
-mod tempdir {
-    pub struct Guard {
-        pub path: std::path::PathBuf,
-    }
-    impl Guard {
-        pub fn new() -> Guard {
-            let path = std::env::temp_dir().join(format!("mamori-assess-{}", super::uuid_like()));
-            std::fs::create_dir_all(&path).unwrap();
-            Guard { path }
-        }
-    }
-    impl Drop for Guard {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.path);
-        }
-    }
-}
-
-trait AdminSql {
-    async fn execute_admin_sql(&self, sql: &str) -> Result<(), StoreError>;
-}
-
-impl AdminSql for Store {
-    async fn execute_admin_sql(&self, sql: &str) -> Result<(), StoreError> {
-        self.raw_execute_for_tests(sql).await
-    }
+/// A fresh database on the backend the environment picks (see `it/db.rs`); keep the guard alive.
+async fn fresh() -> (Store, db::TestDb) {
+    let (db, store) = db::TestDb::open().await;
+    (store, db)
 }
 
 async fn member(store: &Store, org: &str, email: &str, role: Role) -> Tenant {

@@ -24,6 +24,8 @@ pub enum Payload {
     None,
     Form(Vec<(&'static str, String)>),
     Json(Value),
+    /// A `multipart/form-data` upload; a field named `file` is sent as the file `probe.txt`.
+    Multipart(Vec<(&'static str, String)>),
 }
 
 /// What must come back.
@@ -61,13 +63,14 @@ pub struct Ids {
     pub intel: crate::isolation_intel::IntelIds,
     /// B's supply link, attestation, share, pending review and supplier invitation.
     pub chain: crate::isolation_chain::ChainIds,
+    pub assess: crate::isolation_assess::AssessIds,
 }
 
-fn p(method: Method, route: &'static str, path: impl Into<String>, payload: Payload, expect: Expect) -> Probe {
+pub fn p(method: Method, route: &'static str, path: impl Into<String>, payload: Payload, expect: Expect) -> Probe {
     Probe { method, route, path: path.into(), payload, expect }
 }
 
-fn form(fields: &[(&'static str, &str)]) -> Payload {
+pub fn form(fields: &[(&'static str, &str)]) -> Payload {
     Payload::Form(fields.iter().map(|(k, v)| (*k, v.to_string())).collect())
 }
 
@@ -237,6 +240,8 @@ pub fn probes(ids: &Ids) -> Vec<Probe> {
     table.extend(crate::isolation_intel::probes(&ids.intel));
     // The supply chain, UI, API and public pages.
     table.extend(crate::isolation_chain::probes(&ids.chain));
+    // Assessments and evidence, UI and API.
+    table.extend(crate::isolation_assess::probes(&ids.assess));
     table.extend([
         // Last: these change the session itself.
         p(M::POST, "/orgs", "/orgs", form(&[("name", "A's second org"), ("slug", "a-second-org")]), NoLeak),
@@ -252,7 +257,12 @@ async fn send(app: &TestApp, probe: &Probe, session: Option<&Session>, token: Op
     } else {
         session.map_or(As::Anon, As::Browser)
     };
-    let mut b = TestApp::request(probe.method.clone(), &probe.path, who);
+    // Multipart forms carry the CSRF token in the query string.
+    let path = match (&probe.payload, session) {
+        (Payload::Multipart(_), Some(s)) => format!("{}?csrf={}", probe.path, s.csrf),
+        _ => probe.path.clone(),
+    };
+    let mut b = TestApp::request(probe.method.clone(), &path, who);
     let body = match &probe.payload {
         Payload::None => Body::empty(),
         Payload::Form(fields) => {
@@ -267,6 +277,19 @@ async fn send(app: &TestApp, probe: &Probe, session: Option<&Session>, token: Op
             b = b.header(header::CONTENT_TYPE, "application/json");
             Body::from(v.to_string())
         }
+        Payload::Multipart(fields) => {
+            const BOUNDARY: &str = "mamori-probe-boundary";
+            let mut text = String::new();
+            for (k, v) in fields {
+                let file = if *k == "file" { "; filename=\"probe.txt\"\r\nContent-Type: text/plain" } else { "" };
+                text.push_str(&format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"{file}\r\n\r\n{v}\r\n"
+                ));
+            }
+            text.push_str(&format!("--{BOUNDARY}--\r\n"));
+            b = b.header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"));
+            Body::from(text)
+        }
     };
     app.send(b.body(body).unwrap()).await
 }
@@ -276,6 +299,7 @@ fn request_text(probe: &Probe) -> String {
         Payload::None => probe.path.clone(),
         Payload::Form(f) => format!("{} {f:?}", probe.path),
         Payload::Json(v) => format!("{} {v}", probe.path),
+        Payload::Multipart(f) => format!("{} {f:?}", probe.path),
     }
 }
 
@@ -317,7 +341,9 @@ async fn b_state(app: &TestApp) -> (String, Vec<String>) {
     needles.extend(intel_needles);
     let (chain, chain_needles) = crate::isolation_chain::state(app).await;
     needles.extend(chain_needles);
-    (format!("{org:?}\n{members:?}\n{tokens:?}\n{invitations:?}\n{audit:?}\n{intel}\n{chain}"), needles)
+    let (assess, assess_needles) = crate::isolation_assess::state(app).await;
+    needles.extend(assess_needles);
+    (format!("{org:?}\n{members:?}\n{tokens:?}\n{invitations:?}\n{audit:?}\n{intel}\n{chain}\n{assess}"), needles)
 }
 
 #[tokio::test]
@@ -349,6 +375,7 @@ async fn tenant_a_cannot_reach_any_of_tenant_bs_data_through_any_route() {
     let b_owner = app.user_id(B_OWNER).await;
     let intel = crate::isolation_intel::seed(&app, &b_tenant, &b_secret, &b_owner).await;
     let chain = crate::isolation_chain::seed(&app, &b_tenant).await;
+    let assess = crate::isolation_assess::seed(&app, &b_tenant).await;
     let ids = Ids {
         b_org: app.store.org(&b_tenant).await.unwrap().id,
         b_owner,
@@ -359,6 +386,7 @@ async fn tenant_a_cannot_reach_any_of_tenant_bs_data_through_any_route() {
         b_node: "MSB-1".into(),
         intel,
         chain,
+        assess,
     };
 
     // A: a session and a token, with the same kinds of objects of its own.

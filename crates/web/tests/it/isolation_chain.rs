@@ -13,7 +13,7 @@ use mamori_store::chain::{AttestationInput, LinkInput, RequestInput, ShareScope}
 use mamori_store::{AdminPath, NewUser, Tenant};
 use serde_json::json;
 
-use crate::isolation::{Expect::*, Payload, Probe};
+use crate::isolation::{Expect::*, Payload, Probe, form, p};
 use crate::support::{DEMO_PASSWORD, TestApp};
 
 const B_SLUG: &str = "minato-electronics";
@@ -148,20 +148,6 @@ pub async fn state(app: &TestApp) -> (String, Vec<String>) {
         "{under_review:?}\n{dashboard:?}\n{attestations:?}\n{shares:?}\n{reviews:?}\n{invitations:?}\n{settings:?}"
     );
     (state, needles)
-}
-
-fn form(fields: &[(&'static str, &str)]) -> Payload {
-    Payload::Form(fields.iter().map(|(k, v)| (*k, v.to_string())).collect())
-}
-
-fn p(
-    method: M,
-    route: &'static str,
-    path: impl Into<String>,
-    payload: Payload,
-    expect: crate::isolation::Expect,
-) -> Probe {
-    Probe { method, route, path: path.into(), payload, expect }
 }
 
 /// Every supply-chain route of the UI and the API, aimed at B's link, attestation, share,

@@ -10,7 +10,7 @@ use mamori_store::intel::{IngestOptions, ObjectFilter};
 use mamori_store::{AdminPath, Tenant};
 use serde_json::{Value, json};
 
-use crate::isolation::{Expect::*, Payload, Probe};
+use crate::isolation::{Expect::*, Payload, Probe, form, p};
 use crate::support::{As, TestApp};
 
 const B_SLUG: &str = "minato-electronics";
@@ -104,20 +104,6 @@ pub async fn state(app: &TestApp) -> (String, Vec<String>) {
     }
     let rows: Vec<_> = objects.rows.iter().map(|r| (&r.stix_id, &r.version, &r.tlp, r.date_added)).collect();
     (format!("{reports:?}\n{rows:?}"), needles)
-}
-
-fn form(fields: &[(&'static str, &str)]) -> Payload {
-    Payload::Form(fields.iter().map(|(k, v)| (*k, v.to_string())).collect())
-}
-
-fn p(
-    method: M,
-    route: &'static str,
-    path: impl Into<String>,
-    payload: Payload,
-    expect: crate::isolation::Expect,
-) -> Probe {
-    Probe { method, route, path: path.into(), payload, expect }
 }
 
 /// Every intel route of the UI and the API, aimed at B's report and private objects.

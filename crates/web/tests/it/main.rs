@@ -11,6 +11,7 @@ mod db;
 mod intel_ui;
 mod invitations;
 mod isolation;
+mod isolation_assess;
 mod isolation_chain;
 mod isolation_intel;
 mod language;
