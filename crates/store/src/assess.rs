@@ -5,6 +5,7 @@
 //! another organization is simply not found. Every change is audited in its transaction.
 
 mod answers;
+mod attest;
 pub(crate) mod demo;
 mod evidence;
 pub mod frameworks;
@@ -24,6 +25,7 @@ use crate::{Role, Store, StoreError, Tenant, new_id, now_ms};
 use migration::{AssessSettings, AssessmentAnswers, AssessmentAssessors, Assessments};
 
 pub use answers::{AnswerRecord, Comment, ImportRow, InferredFrom};
+pub use attest::AttestFromAssessment;
 pub use evidence::{
     ALLOWED_EVIDENCE_TYPES, EvidenceInfo, EvidenceLinkInfo, MAX_EVIDENCE_BYTES, NewFileEvidence, NewLinkEvidence,
 };

@@ -361,3 +361,80 @@ async fn inference_proposes_only_where_the_crosswalk_relation_allows_and_keeps_p
     let again = store.propose_answers(&t, &csf.id, &scs.id).await.unwrap();
     assert!(again.iter().all(|p| p.target != pick.target));
 }
+
+#[tokio::test]
+async fn an_scs_assessment_becomes_a_signed_attestation_only_when_submitted_and_met() {
+    use mamori_chain::Level;
+    use mamori_store::assess::AttestFromAssessment;
+    let (store, _g) = fresh().await;
+    let author = member(&store, "acme", "author@acme.example", Role::Assessor).await;
+    let admin = member(&store, "acme", "boss@acme.example", Role::Admin).await;
+    member(&store, "review-co", "expert@review-co.example", Role::Owner).await;
+    let path = AdminPath::Cli { operator: "test".into() };
+    store.register_expert_reviewer("expert@review-co.example", "RISS-000123", path).await.unwrap();
+    let rival = member(&store, "rival", "owner@rival.example", Role::Owner).await;
+
+    let a = store.create_assessment(&author, new_assessment(builtin::SCS)).await.unwrap();
+    let p = plan(&a.framework_id, &a.framework_version).unwrap();
+    let star3: Vec<_> =
+        p.items.iter().filter(|i| i.req.tag_value("scs_level") == Some("3")).map(|i| i.req.id.clone()).collect();
+    let rows: Vec<_> = star3
+        .iter()
+        .enumerate()
+        .map(|(i, id)| mamori_store::assess::ImportRow {
+            requirement_id: id.clone(),
+            input: status(if i == 3 { "planned" } else { "implemented" }),
+        })
+        .collect();
+    store.import_answers(&author, &a.id, &rows).await.unwrap();
+    let file = NewFileEvidence { name: "policy.txt".into(), mime: None, bytes: b"policy".to_vec(), expires_on: None };
+    let ev = store.add_file_evidence(&author, file, Some((&a.id, &star3[0]))).await.unwrap();
+    store.attach_evidence(&author, &ev.id, &a.id, &star3[1]).await.unwrap();
+    let req = AttestFromAssessment {
+        level: Level::Star3,
+        pledge_name: "Acme CEO".into(),
+        pledge_title: "CEO".into(),
+        reviewer_org_slug: Some("review-co".into()),
+    };
+
+    // A draft is not a result.
+    assert!(matches!(store.attest_assessment(&admin, &a.id, &req).await, Err(StoreError::Conflict(_))));
+    store.transition_assessment(&author, &a.id, LifecycleAction::RequestReview).await.unwrap();
+    store.transition_assessment(&admin, &a.id, LifecycleAction::Submit).await.unwrap();
+    // One planned criterion: ★3 is not met, and nothing is signed.
+    let err = store.attest_assessment(&admin, &a.id, &req).await.unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Invalid { field: "level", message } if message.contains("1 criteria")),
+        "{err:?}"
+    );
+    assert!(store.attestations(&admin).await.unwrap().is_empty());
+    // Another organization cannot attest it.
+    assert!(matches!(store.attest_assessment(&rival, &a.id, &req).await, Err(StoreError::NotFound)));
+
+    // A met result: every ★3 criterion implemented.
+    let b = store.create_assessment(&author, new_assessment(builtin::SCS)).await.unwrap();
+    let rows: Vec<_> = star3
+        .iter()
+        .map(|id| mamori_store::assess::ImportRow { requirement_id: id.clone(), input: status("implemented") })
+        .collect();
+    store.import_answers(&author, &b.id, &rows).await.unwrap();
+    store.attach_evidence(&author, &ev.id, &b.id, &star3[0]).await.unwrap();
+    store.attach_evidence(&author, &ev.id, &b.id, &star3[1]).await.unwrap();
+    store.transition_assessment(&author, &b.id, LifecycleAction::RequestReview).await.unwrap();
+    store.transition_assessment(&admin, &b.id, LifecycleAction::Submit).await.unwrap();
+    let input = store.attestation_input_for(&admin, &b.id, &req).await.unwrap();
+    assert_eq!(input.requirements.count as usize, p.items.len(), "one status per requirement");
+    assert_eq!(input.evidence.count, 1, "evidence used twice is digested once");
+    assert_eq!(input.scores[0].achieved, input.scores[0].total);
+    assert_eq!(input.assessment_ref.as_deref(), Some(b.id.as_str()));
+    let record = store.attest_assessment(&admin, &b.id, &req).await.unwrap();
+    assert_eq!(record.state, mamori_store::chain::AttestationState::InReview, "★3 waits for the expert reviewer");
+    // An assessor may answer but not pledge for the organization.
+    assert!(matches!(store.attest_assessment(&author, &b.id, &req).await, Err(StoreError::Forbidden(_))));
+    // Only SCS results are attestations.
+    let csf = store.create_assessment(&author, new_assessment(builtin::CSF_2_0)).await.unwrap();
+    assert!(matches!(
+        store.attest_assessment(&admin, &csf.id, &req).await,
+        Err(StoreError::Invalid { field: "assessment", .. })
+    ));
+}

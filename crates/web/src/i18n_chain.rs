@@ -148,8 +148,31 @@ pub(crate) const TABLE: &[(&str, &str, &str)] = &[
     ("attest.issue", "Issue an attestation", "評価結果を発行"),
     (
         "attest.issue_hint",
-        "Enter an already scored result. ★3 needs an expert reviewer's organization (short ID).",
-        "採点済みの結果を入力します。★3には専門家（確認者）の組織の短縮IDが必要です。",
+        "Pick a submitted or approved SCS self-assessment: its score, every requirement's status and its evidence are digested and signed. ★3 needs an expert reviewer's organization (short ID).",
+        "提出済みまたは承認済みのSCS自己評価を選びます。スコア、各要求事項の状況、証跡のダイジェストに署名します。★3には専門家（確認者）の組織の短縮IDが必要です。",
+    ),
+    ("attest.from_assessment", "Assessment", "自己評価"),
+    ("attest.no_assessment", "— none: enter a result scored elsewhere —", "— なし：他で採点した結果を入力 —"),
+    (
+        "attest.no_eligible",
+        "No submitted or approved SCS self-assessment yet.",
+        "提出済み・承認済みのSCS自己評価はまだありません。",
+    ),
+    ("attest.manual", "A result scored elsewhere", "他で採点した結果"),
+    (
+        "attest.not_submitted",
+        "Submit or approve the assessment before attesting its result.",
+        "評価結果を発行する前に、自己評価を提出または承認してください。",
+    ),
+    (
+        "attest.level_not_met",
+        "The assessment does not meet this level.",
+        "この自己評価はこのレベルを満たしていません。",
+    ),
+    (
+        "attest.not_scs",
+        "Only an SCS supply-chain evaluation (★3/★4) can be attested.",
+        "評価結果を発行できるのはSCS（★3/★4）の自己評価だけです。",
     ),
     ("attest.outcome", "Outcome", "結果"),
     ("attest.met", "Met", "適合"),

@@ -1,4 +1,4 @@
-//! HTTP tests for assessments: tenant isolation of every assessment API route, the HTML pages with a session,
+//! HTTP tests for assessments (tenant isolation is in the shared probe, tests/it/isolation_assess.rs): the HTML pages with a session,
 //! CSRF on multipart uploads and the XLSX round trip.
 #![allow(clippy::unwrap_used)]
 
@@ -79,58 +79,6 @@ fn bearer(method: &str, uri: &str, tok: &str, body: Option<&str>) -> Request<Bod
         Some(j) => b.header(header::CONTENT_TYPE, "application/json").body(Body::from(j.to_owned())).unwrap(),
         None => b.body(Body::empty()).unwrap(),
     }
-}
-
-#[tokio::test]
-async fn every_assessment_api_route_answers_404_for_another_tenants_ids() {
-    let e = env().await;
-    let (a_t, _) = member(&e.store, "acme", "a@acme.example", Role::Owner).await;
-    let (b_t, _) = member(&e.store, "rival", "b@rival.example", Role::Owner).await;
-    let a = e.store.create_assessment(&a_t, new_assessment(mamori_catalog::builtin::CSF_2_0)).await.unwrap();
-    let file = mamori_store::assess::NewFileEvidence {
-        name: "p.pdf".into(),
-        mime: None,
-        bytes: b"%PDF".to_vec(),
-        expires_on: None,
-    };
-    let ev = e.store.add_file_evidence(&a_t, file, Some((&a.id, "GV.OC-01"))).await.unwrap();
-    let app = router(&e.store);
-    let (ta, tb) = (token(&e.store, &a_t).await, token(&e.store, &b_t).await);
-    // Every path of the OpenAPI document that takes an assessment or evidence id.
-    let (_, doc) = send(&app, Request::get("/api/v1/openapi.json").body(Body::empty()).unwrap()).await;
-    let doc: serde_json::Value = serde_json::from_slice(&doc).unwrap();
-    let mut probed = 0;
-    for (path, ops) in doc["paths"].as_object().unwrap() {
-        if !(path.starts_with("/api/v1/assessments/{id}") || path.starts_with("/api/v1/evidence/{id}")) {
-            continue;
-        }
-        let id = if path.starts_with("/api/v1/evidence") { &ev.id } else { &a.id };
-        let uri = path.replace("{id}", id).replace("{requirement}", "GV.OC-01").replace("{format}", "json")
-            + if path.ends_with("/proposals") { "?from=x" } else { "" };
-        for method in ops.as_object().unwrap().keys() {
-            let body = match method.as_str() {
-                "put" => Some(r#"{"status":"implemented"}"#),
-                "post" if path.ends_with("/transition") => Some(r#"{"action":"request_review"}"#),
-                _ => None,
-            };
-            let (status, text) = send(&app, bearer(&method.to_uppercase(), &uri, &tb, body)).await;
-            if path.ends_with("/evidence") && method == "post" {
-                // The multipart upload is rejected before or at the assessment lookup; never accepted.
-                assert!(status == StatusCode::NOT_FOUND || status.is_client_error(), "{method} {uri}: {status}");
-            } else {
-                assert_eq!(status, StatusCode::NOT_FOUND, "{method} {uri}: {}", String::from_utf8_lossy(&text));
-            }
-            probed += 1;
-        }
-    }
-    assert!(probed >= 10, "probed only {probed} routes");
-    // The owner still sees everything.
-    let (status, _) = send(&app, bearer("GET", &format!("/api/v1/assessments/{}", a.id), &ta, None)).await;
-    assert_eq!(status, StatusCode::OK);
-    let (status, bytes) = send(&app, bearer("GET", &format!("/api/v1/evidence/{}", ev.id), &ta, None)).await;
-    assert_eq!((status, bytes.as_slice()), (StatusCode::OK, b"%PDF".as_slice()));
-    let (_, list) = send(&app, bearer("GET", "/api/v1/assessments", &tb, None)).await;
-    assert_eq!(serde_json::from_slice::<serde_json::Value>(&list).unwrap()["items"].as_array().unwrap().len(), 0);
 }
 
 #[tokio::test]
@@ -257,4 +205,51 @@ async fn the_html_pages_render_and_multipart_uploads_need_the_csrf_token() {
     let (status, page) = send(&app, get(format!("/assessments/{}/export/html?lang=ja", a.id))).await;
     assert_eq!(status, StatusCode::OK);
     assert!(String::from_utf8_lossy(&page).contains("回答一覧"));
+}
+
+#[tokio::test]
+async fn a_submitted_scs_assessment_is_attested_through_the_api_and_an_unmet_level_is_refused() {
+    use mamori_assess::LifecycleAction;
+    let e = env().await;
+    let (author, _) = member(&e.store, "acme", "author@acme.example", Role::Assessor).await;
+    let (admin, _) = member(&e.store, "acme", "boss@acme.example", Role::Admin).await;
+    let a = e.store.create_assessment(&author, new_assessment(mamori_catalog::builtin::SCS)).await.unwrap();
+    let p = plan(&a.framework_id, &a.framework_version).unwrap();
+    // Every ★3 criterion implemented, the ★4-only ones left open.
+    let rows: Vec<_> = p
+        .items
+        .iter()
+        .filter(|i| i.req.tag_value("scs_level") == Some("3"))
+        .map(|i| mamori_store::assess::ImportRow {
+            requirement_id: i.req.id.clone(),
+            input: mamori_assess::AnswerInput { status: Some("implemented".into()), ..Default::default() },
+        })
+        .collect();
+    e.store.import_answers(&author, &a.id, &rows).await.unwrap();
+    let app = router(&e.store);
+    let tok = token(&e.store, &admin).await;
+    let uri = format!("/api/v1/assessments/{}/attestation", a.id);
+    let body = r#"{"level":"star4","pledge":{"name":"Acme CEO","title":"CEO"}}"#;
+    let (status, text) = send(&app, bearer("POST", &uri, &tok, Some(body))).await;
+    assert_eq!(status, StatusCode::CONFLICT, "a draft is not a result: {}", String::from_utf8_lossy(&text));
+    e.store.transition_assessment(&author, &a.id, LifecycleAction::RequestReview).await.unwrap();
+    e.store.transition_assessment(&admin, &a.id, LifecycleAction::Submit).await.unwrap();
+    let (status, text) = send(&app, bearer("POST", &uri, &tok, Some(body))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "★4 is not met: {}", String::from_utf8_lossy(&text));
+    let problem: serde_json::Value = serde_json::from_slice(&text).unwrap();
+    assert!(problem.to_string().contains("level"), "{problem}");
+    // ★4 without a reviewer is signed at once when met; here ★3 is met but needs a reviewer.
+    let star3 = r#"{"level":"star3","pledge":{"name":"Acme CEO","title":"CEO"}}"#;
+    let (status, text) = send(&app, bearer("POST", &uri, &tok, Some(star3))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}", String::from_utf8_lossy(&text));
+    assert!(String::from_utf8_lossy(&text).contains("reviewer"));
+    member(&e.store, "review-co", "expert@review-co.example", Role::Owner).await;
+    let path = AdminPath::Cli { operator: "t".into() };
+    e.store.register_expert_reviewer("expert@review-co.example", "RISS-000777", path).await.unwrap();
+    let star3 = r#"{"level":"star3","pledge":{"name":"Acme CEO","title":"CEO"},"reviewer_org":"review-co"}"#;
+    let (status, text) = send(&app, bearer("POST", &uri, &tok, Some(star3))).await;
+    assert_eq!(status, StatusCode::CREATED, "{}", String::from_utf8_lossy(&text));
+    let record: serde_json::Value = serde_json::from_slice(&text).unwrap();
+    assert_eq!(record["state"], "in_review");
+    assert_eq!(record["framework_id"], mamori_catalog::builtin::SCS);
 }

@@ -10,6 +10,7 @@ use axum::{Json, Router};
 use mamori_chain::attest::{
     DigestSummary, EvidenceItem, Outcome, RequirementStatus, Score, evidence_digest, requirements_digest,
 };
+use mamori_store::assess::AttestFromAssessment;
 use mamori_store::chain::{
     AttestationInput, AttestationRecord, LinkInput, ReceivedShare, RequestInput, ReviewItem, ShareScope,
     SupplyDashboard, parse_impact, parse_level,
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/supply/links/{id}/requests", post(request))
         .route("/supply/invitations", post(invite))
         .route("/attestations", get(list).post(issue))
+        .route("/assessments/{id}/attestation", post(issue_from_assessment))
         .route("/attestations/{id}/envelope", get(envelope))
         .route("/attestations/{id}/shares", post(share))
         .route("/attestations/{id}/revoke", post(revoke))
@@ -51,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         invite,
         list,
         issue,
+        issue_from_assessment,
         envelope,
         share,
         revoke,
@@ -69,6 +72,7 @@ pub fn routes() -> Router<AppState> {
         InvitationLink,
         Pledge,
         IssueRequest,
+        AssessmentAttestationRequest,
         ShareRequest,
         RevokeRequest,
         ReviewRequest,
@@ -290,6 +294,38 @@ async fn issue(
         assessment_ref: r.assessment_ref,
     };
     Ok((StatusCode::CREATED, Json(state.store.submit_attestation(&t, input).await?)))
+}
+
+/// What issuing an attestation from a submitted or approved SCS assessment adds to its result.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssessmentAttestationRequest {
+    /// `star3` or `star4`: the level the result must meet.
+    pub level: String,
+    pub pledge: Pledge,
+    /// Reviewer organization short ID; required for ★3.
+    pub reviewer_org: Option<String>,
+}
+
+/// Scores the assessment, digests every requirement's status and its evidence, and signs the
+/// result (★3 goes to the expert reviewer first). Refused when the result does not meet the level.
+#[utoipa::path(post, path = "/api/v1/assessments/{id}/attestation", tag = "supply-chain", params(("id" = String, Path)),
+    request_body = AssessmentAttestationRequest, security(("bearer" = [])),
+    responses((status = 201, body = Object), (status = 401, body = crate::Problem), (status = 404, body = crate::Problem),
+        (status = 409, body = crate::Problem), (status = 422, body = crate::Problem)))]
+async fn issue_from_assessment(
+    State(state): State<AppState>,
+    ApiTenant(t): ApiTenant,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<AssessmentAttestationRequest>,
+) -> ApiResult<(StatusCode, Json<AttestationRecord>)> {
+    let req = AttestFromAssessment {
+        level: parse_level(&r.level)?,
+        pledge_name: r.pledge.name,
+        pledge_title: r.pledge.title,
+        reviewer_org_slug: r.reviewer_org,
+    };
+    Ok((StatusCode::CREATED, Json(state.store.attest_assessment(&t, &id, &req).await?)))
 }
 
 #[utoipa::path(get, path = "/api/v1/attestations", tag = "supply-chain", security(("bearer" = [])),

@@ -211,5 +211,20 @@ pub fn probes(ids: &AssessIds) -> Vec<Probe> {
             Denied,
         ),
         p(M::GET, "/api/v1/evidence/{id}", format!("/api/v1/evidence/{f}"), none(), Denied),
+        // Attesting B's assessment, from the attestation form and the API.
+        p(
+            M::POST,
+            "/attestations",
+            "/attestations",
+            form(&[("assessment", a.as_str()), ("level", "star4"), ("pledge_name", "P"), ("pledge_title", "CEO")]),
+            NoLeak,
+        ),
+        p(
+            M::POST,
+            "/api/v1/assessments/{id}/attestation",
+            format!("/api/v1/assessments/{a}/attestation"),
+            json(json!({"level": "star4", "pledge": {"name": "P", "title": "CEO"}})),
+            Denied,
+        ),
     ]
 }

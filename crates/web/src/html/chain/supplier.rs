@@ -7,7 +7,9 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::IntoResponse;
+use mamori_assess::AssessmentState;
 use mamori_chain::attest::{DigestSummary, Outcome, Score};
+use mamori_store::assess::AttestFromAssessment;
 use mamori_store::chain::{
     AttestationInput, AttestationRecord, AttestationState, ChainSettingsInfo, IncomingRequest, OrgKeyInfo,
     ReceivedShare, ShareInfo, ShareScope, parse_level,
@@ -33,12 +35,17 @@ struct AttestPage {
     settings: ChainSettingsInfo,
     keys: Vec<OrgKeyInfo>,
     org_slug: String,
+    /// Submitted or approved SCS self-assessments: (id, label).
+    eligible: Vec<(String, String)>,
     form: SubmitForm,
     errors: FormErrors,
 }
 
 #[derive(Deserialize, Default, Clone)]
 pub struct SubmitForm {
+    /// A self-assessment whose result is attested; when set, the hand-entered result is not used.
+    #[serde(default)]
+    assessment: String,
     #[serde(default)]
     framework_id: String,
     #[serde(default)]
@@ -145,6 +152,18 @@ async fn render_page(
         .collect();
     let settings = state.store.chain_settings(&tn).await.map_err(e)?;
     let keys = state.store.org_keys(&tn).await.map_err(e)?;
+    let eligible = state
+        .store
+        .assessments_page(&tn, 0, 500)
+        .await
+        .map_err(e)?
+        .into_iter()
+        .filter(|a| {
+            a.framework_id == mamori_catalog::builtin::SCS
+                && matches!(a.state, AssessmentState::Submitted | AssessmentState::Approved)
+        })
+        .map(|a| (a.id, format!("{} · {} · {}", a.title, a.scope_name, a.assessed_on)))
+        .collect();
     let ch = chrome(state, c, "attest.title", notice).await;
     Ok(render(&AttestPage {
         c: ch,
@@ -156,6 +175,7 @@ async fn render_page(
         settings,
         keys,
         org_slug: org.slug,
+        eligible,
         form,
         errors,
     }))
@@ -188,9 +208,12 @@ fn digest(errors: &mut FormErrors, t: crate::i18n::Tr, field: &str, v: &str, cou
     DigestSummary { count, sha256: v }
 }
 
-/// Issues an attestation of an already-scored result entered by hand (until the
-/// assessment module supplies results directly).
+/// Issues an attestation of a self-assessment's result, or of a result scored elsewhere
+/// and entered by hand.
 pub async fn submit(State(state): State<AppState>, c: Ctx, Form(f): Form<SubmitForm>) -> PageResult {
+    if !f.assessment.trim().is_empty() {
+        return submit_from_assessment(state, c, f).await;
+    }
     let tn = tenant(&state, &c).await?;
     let t = c.t();
     let mut errors = FormErrors::default();
@@ -227,6 +250,39 @@ pub async fn submit(State(state): State<AppState>, c: Ctx, Form(f): Form<SubmitF
         };
         match state.store.submit_attestation(&tn, input).await {
             Ok(_) => return Ok(see_other("/attestations", "attest.submitted")),
+            Err(e) => errors.absorb(t, e).map_err(|e| PageError::Store(t, e))?,
+        }
+    }
+    render_page(&state, &c, None, f, errors).await
+}
+
+async fn submit_from_assessment(state: AppState, c: Ctx, f: SubmitForm) -> PageResult {
+    let tn = tenant(&state, &c).await?;
+    let t = c.t();
+    let mut errors = FormErrors::default();
+    for (field, v) in [("pledge_name", &f.pledge_name), ("pledge_title", &f.pledge_title)] {
+        errors.required(t, field, v);
+    }
+    let level = parse_level(&f.level).ok();
+    if level.is_none() {
+        errors.add("level", t.s("field.invalid"));
+    }
+    if let (true, Some(level)) = (errors.is_empty(), level) {
+        let req = AttestFromAssessment {
+            level,
+            pledge_name: f.pledge_name.clone(),
+            pledge_title: f.pledge_title.clone(),
+            reviewer_org_slug: Some(f.reviewer.clone()).filter(|s| !s.trim().is_empty()),
+        };
+        match state.store.attest_assessment(&tn, f.assessment.trim(), &req).await {
+            Ok(_) => return Ok(see_other("/attestations", "attest.submitted")),
+            // Someone else's (or no) assessment: said on the field, like any other mistake.
+            Err(StoreError::NotFound) => errors.add("assessment", t.s("error.not_found")),
+            Err(StoreError::Conflict(_)) => errors.add("assessment", t.s("attest.not_submitted")),
+            Err(StoreError::Invalid { field: "level", message }) => {
+                errors.add("level", format!("{} ({message})", t.s("attest.level_not_met")))
+            }
+            Err(StoreError::Invalid { field: "assessment", .. }) => errors.add("assessment", t.s("attest.not_scs")),
             Err(e) => errors.absorb(t, e).map_err(|e| PageError::Store(t, e))?,
         }
     }
