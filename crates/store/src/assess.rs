@@ -11,6 +11,7 @@ mod evidence;
 pub mod frameworks;
 pub(crate) mod migration;
 mod scores;
+mod shared;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -31,6 +32,7 @@ pub use evidence::{
 };
 pub use frameworks::{AnswerKind, Plan, PlanItem, framework, frameworks, plan};
 pub use scores::{SchemeScores, Scores, compute_scores};
+pub use shared::SharedResult;
 
 /// Scope kinds an assessment may cover.
 pub const SCOPE_KINDS: [&str; 4] = ["company", "division", "site", "system"];
@@ -196,9 +198,16 @@ pub(crate) async fn load_assessment<C: ConnectionTrait>(
     tenant: &Tenant,
     id: &str,
 ) -> Result<AssessmentInfo, StoreError> {
-    let q = select_assessments(tenant.org_id())
-        .and_where(Expr::col((Assessments::Table, Assessments::Id)).eq(id))
-        .to_owned();
+    load_assessment_of(conn, tenant.org_id(), id).await
+}
+
+/// An assessment of one organization; callers prove their right to read it (a tenant, or a share).
+pub(crate) async fn load_assessment_of<C: ConnectionTrait>(
+    conn: &C,
+    org_id: &str,
+    id: &str,
+) -> Result<AssessmentInfo, StoreError> {
+    let q = select_assessments(org_id).and_where(Expr::col((Assessments::Table, Assessments::Id)).eq(id)).to_owned();
     let row = conn.query_one(&q).await?.ok_or(StoreError::NotFound)?;
     assessment_from_row(&row)
 }

@@ -438,3 +438,71 @@ async fn an_scs_assessment_becomes_a_signed_attestation_only_when_submitted_and_
         Err(StoreError::Invalid { field: "assessment", .. })
     ));
 }
+
+#[tokio::test]
+async fn a_share_shows_answers_and_evidence_only_as_far_as_its_scope_and_only_while_active() {
+    use mamori_chain::Level;
+    use mamori_store::assess::AttestFromAssessment;
+    use mamori_store::chain::ShareScope;
+    let (store, _g) = fresh().await;
+    let owner = member(&store, "supplier-co", "owner@supplier-co.example", Role::Owner).await;
+    let assessor = member(&store, "supplier-co", "author@supplier-co.example", Role::Assessor).await;
+    let summary_buyer = member(&store, "buyer-summary", "b1@buyer-summary.example", Role::Owner).await;
+    let answers_buyer = member(&store, "buyer-answers", "b2@buyer-answers.example", Role::Owner).await;
+    let evidence_buyer = member(&store, "buyer-evidence", "b3@buyer-evidence.example", Role::Owner).await;
+    let stranger = member(&store, "stranger", "s@stranger.example", Role::Owner).await;
+
+    let a = store.create_assessment(&assessor, new_assessment(builtin::SCS)).await.unwrap();
+    let p = plan(&a.framework_id, &a.framework_version).unwrap();
+    let rows: Vec<_> = p
+        .items
+        .iter()
+        .map(|i| mamori_store::assess::ImportRow {
+            requirement_id: i.req.id.clone(),
+            input: AnswerInput { notes: Some("shared note".into()), ..status("implemented") },
+        })
+        .collect();
+    store.import_answers(&assessor, &a.id, &rows).await.unwrap();
+    let first = p.items[0].req.id.clone();
+    let file =
+        NewFileEvidence { name: "policy.txt".into(), mime: None, bytes: b"the policy".to_vec(), expires_on: None };
+    let ev = store.add_file_evidence(&assessor, file, Some((&a.id, &first))).await.unwrap();
+    let other =
+        NewFileEvidence { name: "other.txt".into(), mime: None, bytes: b"unrelated".to_vec(), expires_on: None };
+    let unrelated = store.add_file_evidence(&assessor, other, None).await.unwrap();
+    store.transition_assessment(&assessor, &a.id, LifecycleAction::RequestReview).await.unwrap();
+    store.transition_assessment(&owner, &a.id, LifecycleAction::Submit).await.unwrap();
+    let req = AttestFromAssessment {
+        level: Level::Star4,
+        pledge_name: "Supplier CEO".into(),
+        pledge_title: "CEO".into(),
+        reviewer_org_slug: None,
+    };
+    let att = store.attest_assessment(&owner, &a.id, &req).await.unwrap();
+    let s1 = store.share_attestation(&owner, &att.id, "buyer-summary", ShareScope::Summary).await.unwrap();
+    let s2 = store.share_attestation(&owner, &att.id, "buyer-answers", ShareScope::Answers).await.unwrap();
+    let s3 = store.share_attestation(&owner, &att.id, "buyer-evidence", ShareScope::Evidence).await.unwrap();
+
+    let r = store.shared_result(&summary_buyer, &s1).await.unwrap();
+    assert!(r.assessment.is_none() && r.answers.is_empty() && r.evidence.is_empty(), "summary: the document only");
+    let r = store.shared_result(&answers_buyer, &s2).await.unwrap();
+    assert_eq!(r.assessment.as_ref().map(|a| a.id.as_str()), Some(a.id.as_str()));
+    assert_eq!(r.answers.len(), p.items.len());
+    assert_eq!(r.answers[&first].notes.as_deref(), Some("shared note"));
+    assert!(r.evidence.is_empty(), "answers scope: no evidence");
+    assert!(matches!(store.shared_evidence(&answers_buyer, &s2, &ev.id).await, Err(StoreError::NotFound)));
+    let r = store.shared_result(&evidence_buyer, &s3).await.unwrap();
+    assert_eq!(r.evidence.len(), 1);
+    let (info, bytes) = store.shared_evidence(&evidence_buyer, &s3, &ev.id).await.unwrap();
+    assert_eq!((info.name.as_str(), bytes.as_slice()), ("policy.txt", b"the policy".as_slice()));
+    // Evidence not attached to the shared assessment stays the supplier's.
+    assert!(matches!(store.shared_evidence(&evidence_buyer, &s3, &unrelated.id).await, Err(StoreError::NotFound)));
+    // Another organization's share, or none at all, shows nothing.
+    assert!(matches!(store.shared_result(&stranger, &s3).await, Err(StoreError::NotFound)));
+    assert!(matches!(store.shared_result(&answers_buyer, &s3).await, Err(StoreError::NotFound)));
+    assert!(matches!(store.shared_evidence(&stranger, &s3, &ev.id).await, Err(StoreError::NotFound)));
+    // Revoking the share closes it.
+    store.revoke_share(&owner, &s3).await.unwrap();
+    assert!(matches!(store.shared_result(&evidence_buyer, &s3).await, Err(StoreError::NotFound)));
+    assert!(matches!(store.shared_evidence(&evidence_buyer, &s3, &ev.id).await, Err(StoreError::NotFound)));
+}

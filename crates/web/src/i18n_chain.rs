@@ -159,6 +159,18 @@ pub(crate) const TABLE: &[(&str, &str, &str)] = &[
         "提出済み・承認済みのSCS自己評価はまだありません。",
     ),
     ("attest.manual", "A result scored elsewhere", "他で採点した結果"),
+    ("shared.title", "Shared result", "共有された評価結果"),
+    ("shared.open", "Open", "開く"),
+    ("shared.assessment", "The self-assessment behind it", "元になった自己評価"),
+    ("shared.status", "Status", "実施状況"),
+    ("shared.maturity", "Maturity", "成熟度"),
+    ("shared.notes", "Notes", "メモ"),
+    ("shared.file", "File or link", "ファイル・リンク"),
+    (
+        "shared.summary_only",
+        "The supplier shared the signed result only (scope: summary), or it was not issued from a self-assessment.",
+        "取引先は署名済みの結果のみを共有しています（範囲：概要）。または自己評価から発行されていません。",
+    ),
     (
         "attest.not_submitted",
         "Submit or approve the assessment before attesting its result.",

@@ -120,11 +120,15 @@ fn check_expiry(e: Option<&str>) -> Result<Option<String>, StoreError> {
 }
 
 async fn by_id<C: ConnectionTrait>(conn: &C, tenant: &Tenant, id: &str) -> Result<EvidenceInfo, StoreError> {
+    by_id_of(conn, tenant.org_id(), id).await
+}
+
+async fn by_id_of<C: ConnectionTrait>(conn: &C, org_id: &str, id: &str) -> Result<EvidenceInfo, StoreError> {
     let q = Query::select()
         .columns(COLS)
         .from(Evidence::Table)
         .and_where(Expr::col(Evidence::Id).eq(id))
-        .and_where(Expr::col(Evidence::OrgId).eq(tenant.org_id()))
+        .and_where(Expr::col(Evidence::OrgId).eq(org_id))
         .to_owned();
     from_row(&conn.query_one(&q).await?.ok_or(StoreError::NotFound)?)
 }
@@ -294,6 +298,11 @@ impl Store {
     /// Evidence attached to an assessment, in one query.
     pub async fn assessment_evidence(&self, tenant: &Tenant, id: &str) -> Result<Vec<EvidenceLinkInfo>, StoreError> {
         load_assessment(self.conn(), tenant, id).await?;
+        self.evidence_of(tenant.org_id(), id).await
+    }
+
+    /// The evidence attached to an assessment of `org_id` (the caller has checked the right to read it).
+    pub(crate) async fn evidence_of(&self, org_id: &str, id: &str) -> Result<Vec<EvidenceLinkInfo>, StoreError> {
         let q = Query::select()
             .columns(COLS.map(|c| (Evidence::Table, c)))
             .columns([
@@ -306,7 +315,7 @@ impl Store {
                 Expr::col((Evidence::Table, Evidence::Id)).equals((EvidenceLinks::Table, EvidenceLinks::EvidenceId)),
             )
             .and_where(Expr::col((EvidenceLinks::Table, EvidenceLinks::AssessmentId)).eq(id))
-            .and_where(Expr::col((Evidence::Table, Evidence::OrgId)).eq(tenant.org_id()))
+            .and_where(Expr::col((Evidence::Table, Evidence::OrgId)).eq(org_id))
             .order_by((EvidenceLinks::Table, EvidenceLinks::CreatedAt), Order::Asc)
             .to_owned();
         self.conn()
@@ -325,7 +334,16 @@ impl Store {
 
     /// One piece of evidence with its bytes (empty for links).
     pub async fn evidence_content(&self, tenant: &Tenant, id: &str) -> Result<(EvidenceInfo, Vec<u8>), StoreError> {
-        let info = by_id(self.conn(), tenant, id).await?;
+        self.evidence_content_of(tenant.org_id(), id).await
+    }
+
+    /// Evidence of `org_id` with its bytes (the caller has checked the right to read it).
+    pub(crate) async fn evidence_content_of(
+        &self,
+        org_id: &str,
+        id: &str,
+    ) -> Result<(EvidenceInfo, Vec<u8>), StoreError> {
+        let info = by_id_of(self.conn(), org_id, id).await?;
         if info.kind != "file" {
             return Ok((info, Vec::new()));
         }

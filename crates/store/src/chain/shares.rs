@@ -190,7 +190,19 @@ impl Store {
 
     /// Active shares the tenant received, newest first.
     pub async fn received_shares(&self, tenant: &Tenant) -> Result<Vec<ReceivedShare>, StoreError> {
+        self.received(tenant, None).await
+    }
+
+    /// One active share the tenant received.
+    pub async fn received_share(&self, tenant: &Tenant, share_id: &str) -> Result<ReceivedShare, StoreError> {
+        self.received(tenant, Some(share_id)).await?.pop().ok_or(StoreError::NotFound)
+    }
+
+    async fn received(&self, tenant: &Tenant, share_id: Option<&str>) -> Result<Vec<ReceivedShare>, StoreError> {
         let mut q = Query::select();
+        if let Some(id) = share_id {
+            q.and_where(Expr::col((AttestationShares::Table, ChainCol::Id)).eq(id));
+        }
         q.columns(cols())
             .expr_as(Expr::col((AttestationShares::Table, ChainCol::Id)), Alias::new("share_id"))
             .expr_as(Expr::col((AttestationShares::Table, ChainCol::Scope)), Alias::new("share_scope"))

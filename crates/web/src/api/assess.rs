@@ -305,10 +305,15 @@ pub(crate) async fn download(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     let (info, bytes) = state.store.evidence_content(&t, &id).await?;
+    Ok(evidence_response(info, bytes))
+}
+
+/// A piece of evidence as an API response: the file, or `{"url": …}` for a link.
+pub(crate) fn evidence_response(info: mamori_store::assess::EvidenceInfo, bytes: Vec<u8>) -> Response {
     if let Some(url) = info.url {
-        return Ok(Json(serde_json::json!({"url": url})).into_response_ext());
+        return Json(serde_json::json!({"url": url})).into_response_ext();
     }
-    Ok(crate::html::assess_attachment(info.mime.as_deref().unwrap_or("application/octet-stream"), &info.name, bytes))
+    crate::html::assess_attachment(info.mime.as_deref().unwrap_or("application/octet-stream"), &info.name, bytes)
 }
 
 trait IntoResponseExt {

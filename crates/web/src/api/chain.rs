@@ -10,7 +10,7 @@ use axum::{Json, Router};
 use mamori_chain::attest::{
     DigestSummary, EvidenceItem, Outcome, RequirementStatus, Score, evidence_digest, requirements_digest,
 };
-use mamori_store::assess::AttestFromAssessment;
+use mamori_store::assess::{AttestFromAssessment, SharedResult};
 use mamori_store::chain::{
     AttestationInput, AttestationRecord, LinkInput, ReceivedShare, RequestInput, ReviewItem, ShareScope,
     SupplyDashboard, parse_impact, parse_level,
@@ -37,6 +37,8 @@ pub fn routes() -> Router<AppState> {
         .route("/shares/{id}", delete(revoke_share))
         .route("/shares/received", get(received))
         .route("/shares/received/{id}/envelope", get(received_envelope))
+        .route("/shares/received/{id}/result", get(shared_result))
+        .route("/shares/received/{id}/evidence/{evidence}", get(shared_evidence))
         .route("/reviews", get(reviews))
         .route("/reviews/{id}", post(review))
         .route("/verify", post(verify))
@@ -60,6 +62,8 @@ pub fn routes() -> Router<AppState> {
         revoke_share,
         received,
         received_envelope,
+        shared_result,
+        shared_evidence,
         reviews,
         review,
         verify
@@ -411,6 +415,31 @@ async fn received_envelope(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     Ok(crate::middleware::typed("application/json", state.store.received_envelope(&t, &id).await?))
+}
+
+/// The result behind a received share: the share and its attestation, and — as far as the
+/// supplier's scope allows — the assessment, its answers (`answers`) and its evidence (`evidence`).
+#[utoipa::path(get, path = "/api/v1/shares/received/{id}/result", tag = "supply-chain", params(("id" = String, Path)),
+    security(("bearer" = [])), responses((status = 200, body = Object), (status = 401, body = crate::Problem), (status = 404, body = crate::Problem)))]
+async fn shared_result(
+    State(state): State<AppState>,
+    ApiTenant(t): ApiTenant,
+    Path(id): Path<String>,
+) -> ApiResult<Json<SharedResult>> {
+    Ok(Json(state.store.shared_result(&t, &id).await?))
+}
+
+/// A file of the evidence behind a share with scope `evidence` (a link answers `{"url": …}`).
+#[utoipa::path(get, path = "/api/v1/shares/received/{id}/evidence/{evidence}", tag = "supply-chain",
+    params(("id" = String, Path), ("evidence" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, description = "the file"), (status = 401, body = crate::Problem), (status = 404, body = crate::Problem)))]
+async fn shared_evidence(
+    State(state): State<AppState>,
+    ApiTenant(t): ApiTenant,
+    Path((id, evidence)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let (info, bytes) = state.store.shared_evidence(&t, &id, &evidence).await?;
+    Ok(super::assess::evidence_response(info, bytes))
 }
 
 #[utoipa::path(get, path = "/api/v1/reviews", tag = "supply-chain", security(("bearer" = [])),

@@ -631,10 +631,15 @@ async fn attach_evidence(
 async fn download(State(state): State<AppState>, c: Ctx, Path(id): Path<String>) -> PageResult {
     let t = tenant(&state, &c).await?;
     let (info, bytes) = state.store.evidence_content(&t, &id).await.map_err(store_err(&c))?;
+    Ok(evidence_download(info, bytes))
+}
+
+/// A piece of evidence as a page response: the file, or a redirect to a link.
+pub fn evidence_download(info: mamori_store::assess::EvidenceInfo, bytes: Vec<u8>) -> Response {
     if let Some(url) = info.url {
-        return Ok(Redirect::to(&url).into_response());
+        return Redirect::to(&url).into_response();
     }
-    Ok(attachment(info.mime.as_deref().unwrap_or("application/octet-stream"), &info.name, bytes))
+    attachment(info.mime.as_deref().unwrap_or("application/octet-stream"), &info.name, bytes)
 }
 
 /// A download response with a safe filename.

@@ -193,6 +193,14 @@ pub fn probes(ids: &ChainIds) -> Vec<Probe> {
             Denied,
         ),
         p(M::GET, "/supply/received/{share}", format!("/supply/received/{s}"), none(), Denied),
+        p(M::GET, "/supply/received/{share}/result", format!("/supply/received/{s}/result"), none(), Denied),
+        p(
+            M::GET,
+            "/supply/received/{share}/evidence/{id}",
+            format!("/supply/received/{s}/evidence/{a}"),
+            none(),
+            Denied,
+        ),
         // The UI: supplier side.
         p(M::GET, "/attestations", "/attestations", none(), NoLeak),
         p(
@@ -300,6 +308,14 @@ pub fn probes(ids: &ChainIds) -> Vec<Probe> {
             M::GET,
             "/api/v1/shares/received/{id}/envelope",
             format!("/api/v1/shares/received/{s}/envelope"),
+            none(),
+            Denied,
+        ),
+        p(M::GET, "/api/v1/shares/received/{id}/result", format!("/api/v1/shares/received/{s}/result"), none(), Denied),
+        p(
+            M::GET,
+            "/api/v1/shares/received/{id}/evidence/{evidence}",
+            format!("/api/v1/shares/received/{s}/evidence/{a}"),
             none(),
             Denied,
         ),

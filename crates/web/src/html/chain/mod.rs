@@ -4,6 +4,7 @@
 
 mod buyer;
 mod public;
+mod shared;
 mod supplier;
 
 use axum::Router;
@@ -24,6 +25,8 @@ pub fn routes() -> Router<AppState> {
         .route("/supply/links/{id}/override", post(buyer::set_override))
         .route("/supply/links/{id}/request", post(buyer::request))
         .route("/supply/received/{share}", get(buyer::received_envelope))
+        .route("/supply/received/{share}/result", get(shared::page))
+        .route("/supply/received/{share}/evidence/{id}", get(shared::evidence))
         .route("/attestations", get(supplier::page).post(supplier::submit))
         .route("/attestations/settings", post(supplier::settings))
         .route("/attestations/keys/rotate", post(supplier::rotate))

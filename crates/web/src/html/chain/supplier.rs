@@ -181,7 +181,7 @@ async fn render_page(
     }))
 }
 
-fn scope_key(s: ShareScope) -> &'static str {
+pub(super) fn scope_key(s: ShareScope) -> &'static str {
     match s {
         ShareScope::Summary => "scope.summary",
         ShareScope::Answers => "scope.answers",
