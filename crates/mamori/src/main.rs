@@ -4,6 +4,7 @@ mod attest_cmd;
 mod bench_dashboard;
 mod catalog_cmd;
 mod config;
+mod federate_cmd;
 mod intel_cmd;
 mod smtp;
 
@@ -156,6 +157,16 @@ enum IntelCmd {
         file: std::path::PathBuf,
         #[arg(long)]
         org: String,
+    },
+    /// Sync federation peers (remote TAXII 2.1 collections): with --once, every enabled peer
+    /// (or the one given with --peer) now; without, the scheduler until Ctrl-C.
+    Federate {
+        /// The peer's id (see /intel/peers or GET /api/v1/intel/peers).
+        #[arg(long)]
+        peer: Option<String>,
+        /// Sync now and exit (exit code 2 when a peer failed).
+        #[arg(long)]
+        once: bool,
     },
 }
 
@@ -348,6 +359,12 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 Ok(std::process::ExitCode::SUCCESS)
             }
             Command::Catalog(args) => catalog_cmd::run(&db, args).await,
+            Command::Intel { cmd: IntelCmd::Federate { peer, once } } => {
+                let store = Store::open(&db).await?.with_secret_key(secret_key(&secret_dir)?);
+                let code = federate_cmd::run(&store, peer, once).await?;
+                store.close().await?;
+                Ok(code)
+            }
             Command::Intel { cmd } => {
                 let store = Store::open(&db).await?;
                 match cmd {
@@ -355,6 +372,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                         intel_cmd::import(&store, &file, &org, &circle, &collection, tlp).await?
                     }
                     IntelCmd::Match { file, org } => intel_cmd::match_file(&store, &file, &org).await?,
+                    IntelCmd::Federate { .. } => bail!("handled above"),
                 }
                 store.close().await?;
                 Ok(std::process::ExitCode::SUCCESS)
@@ -432,8 +450,15 @@ async fn serve(
     let state = AppState::new(store.clone(), config, mailer);
     println!("mamori listening on http://{local}  (ready in {} ms)", started.elapsed().as_millis());
     tracing::info!(%local, ready_ms = started.elapsed().as_millis() as u64, "ready");
+    // Federation: sync due peers in the background; stopped after the server has drained.
+    let federation = mamori_web::federation::Scheduler::start(
+        store.clone(),
+        Duration::from_secs(15),
+        mamori_web::federation::SyncOptions::default(),
+    );
     mamori_web::serve(listener, state, shutdown_signal()).await?;
     tracing::info!("shutting down");
+    federation.shutdown().await;
     store.close().await?;
     Ok(std::process::ExitCode::SUCCESS)
 }

@@ -5,6 +5,7 @@ mod api;
 mod assets;
 mod ctx;
 mod error;
+pub mod federation;
 mod html;
 pub mod i18n;
 mod i18n_chain;

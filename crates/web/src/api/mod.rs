@@ -7,6 +7,7 @@ pub mod dto;
 pub mod extract;
 pub mod intel;
 pub mod intel_dto;
+pub mod intel_peers;
 
 use std::time::Instant;
 
@@ -36,6 +37,7 @@ pub fn routes(_state: AppState) -> Router<AppState> {
         .route("/suppliers", get(suppliers))
         .merge(catalog::routes())
         .merge(intel::routes())
+        .merge(intel_peers::routes())
         .merge(chain::routes())
         .fallback(not_found)
         .layer(middleware::from_fn(crate::middleware::problem_json))
