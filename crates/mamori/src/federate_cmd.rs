@@ -8,6 +8,13 @@ use indicatif::{ProgressBar, ProgressStyle};
 use mamori_store::{Store, StoreError};
 use mamori_web::federation::{Progress, Scheduler, SyncOptions, sync_peer};
 
+fn wait_secs(r: &mamori_web::federation::SyncReport) -> i64 {
+    let now =
+        i64::try_from(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis()))
+            .unwrap_or(0);
+    (r.next_attempt_at - now).max(0) / 1000
+}
+
 /// Runs the sync; the exit code is 2 when any peer failed.
 pub async fn run(store: &Store, peer: Option<String>, once: bool) -> anyhow::Result<std::process::ExitCode> {
     if !once {
@@ -37,30 +44,34 @@ pub async fn run(store: &Store, peer: Option<String>, once: bool) -> anyhow::Res
         bar.set_prefix(id.clone());
         bar.enable_steady_tick(Duration::from_millis(120));
         let show = |p: Progress| bar.set_message(format!("{} {} objects", p.phase, p.objects));
-        match sync_peer(store, &id, &SyncOptions::default(), &show).await {
+        let line = match sync_peer(store, &id, &SyncOptions::default(), &show).await {
             Ok(r) => {
                 let summary =
                     format!("fetched {}, stored {}, pushed {}, refused {}", r.fetched, r.pulled, r.pushed, r.refused);
-                match &r.error {
-                    None => bar.finish_with_message(format!("ok: {summary}")),
+                let mut line = match &r.error {
+                    None => format!("ok: {summary}"),
                     Some(e) => {
                         failed = true;
-                        bar.finish_with_message(format!("FAILED ({} in a row): {e}; {summary}", r.failures));
+                        format!("FAILED ({} in a row, next attempt in {} s): {e}; {summary}", r.failures, wait_secs(&r))
                     }
-                }
+                };
                 for note in &r.notes {
-                    println!("  {note}");
+                    line.push_str(&format!("\n  {note}"));
                 }
+                line
             }
             Err(StoreError::NotFound) => {
                 failed = true;
-                bar.finish_with_message("no such peer");
+                "no such peer".to_owned()
             }
             Err(e) => {
                 failed = true;
-                bar.finish_with_message(format!("not run: {e}"));
+                format!("not run: {e}")
             }
-        }
+        };
+        // The spinner shows only on a terminal; the outcome is always printed.
+        bar.finish_and_clear();
+        println!("{id}: {line}");
     }
     Ok(if failed { std::process::ExitCode::from(2) } else { std::process::ExitCode::SUCCESS })
 }
