@@ -49,6 +49,7 @@ pub async fn run(store: &Store, peer: Option<String>, once: bool) -> anyhow::Res
                 let summary =
                     format!("fetched {}, stored {}, pushed {}, refused {}", r.fetched, r.pulled, r.pushed, r.refused);
                 let mut line = match &r.error {
+                    None if r.incomplete => format!("ok, more to fetch (continues on the next run): {summary}"),
                     None => format!("ok: {summary}"),
                     Some(e) => {
                         failed = true;

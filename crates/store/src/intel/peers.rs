@@ -108,6 +108,8 @@ pub struct RunResult {
     pub refused: i64,
     /// Why the run failed, if it did.
     pub error: Option<String>,
+    /// The run stopped with more to do (page cap or time budget): the next one is due at once.
+    pub incomplete: bool,
 }
 
 const COLS: [IntelCol; 27] = [
@@ -522,6 +524,7 @@ impl Store {
         let failures = if result.error.is_some() { p.state.failures.saturating_add(1) } else { 0 };
         let wait_ms = match result.error {
             Some(_) => i64::try_from(backoff.delay(failures.unsigned_abs(), jitter).as_millis()).unwrap_or(i64::MAX),
+            None if result.incomplete => 0,
             None => p.interval_secs.saturating_mul(1000),
         };
         let error: Option<String> = result.error.as_ref().map(|e| e.chars().take(2000).collect());
@@ -550,7 +553,8 @@ impl Store {
                     object_type: "intel_peer",
                     object_id: id,
                     detail: serde_json::json!({"pulled": result.pulled, "pushed": result.pushed,
-                        "refused": result.refused, "error": error, "failures": failures}),
+                        "refused": result.refused, "error": error, "failures": failures,
+                        "incomplete": result.incomplete}),
                 },
             )
             .await?;

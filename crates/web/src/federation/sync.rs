@@ -31,6 +31,9 @@ pub struct SyncReport {
     pub pages: i64,
     /// Why the run failed, if it did.
     pub error: Option<String>,
+    /// The run stopped with more to fetch (page cap or time budget); the next run continues
+    /// from the saved position and is due at once.
+    pub incomplete: bool,
     /// The peer's reasons for refusing pushed objects (up to ten).
     pub notes: Vec<String>,
     /// Consecutive failures after this run, and when the next attempt is due (ms since the epoch).
@@ -92,6 +95,11 @@ pub async fn sync_peer(
             };
             let result = match tokio::time::timeout(opts.run_timeout, run.work()).await {
                 Ok(r) => r,
+                // Progress is saved page by page: out of time after some progress, the next run continues.
+                Err(_) if run.report.pages > 0 || run.report.pushed > 0 => {
+                    run.report.incomplete = true;
+                    Ok(())
+                }
                 Err(_) => Err(RunError::Peer(format!("the run took longer than {} s", opts.run_timeout.as_secs()))),
             };
             (run.report, result)
@@ -112,6 +120,7 @@ pub async fn sync_peer(
         pushed: report.pushed,
         refused: report.refused,
         error: report.error.clone(),
+        incomplete: report.incomplete && report.error.is_none(),
     };
     let jitter: f64 = rand::random();
     let after = store.intel_peer_finish(&tenant, peer_id, &result, opts.backoff, jitter).await?;
@@ -204,6 +213,8 @@ impl Run<'_> {
             }
             self.store.intel_peer_save_pull(&self.tenant, &self.peer.id, cursor.as_deref(), next.as_deref()).await?;
         }
+        // The page cap: the next run continues from the saved position.
+        self.report.incomplete = true;
         Ok(())
     }
 

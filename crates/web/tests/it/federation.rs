@@ -134,10 +134,16 @@ async fn two_hubs_pull_page_by_page_push_within_tlp_and_back_off_when_the_peer_i
     let id = created.json()["id"].as_str().unwrap().to_owned();
 
     // Pull, seven objects a page: every page continues with `next` inside the shared date_added.
+    // A run capped at two pages saves its position; the next run continues from the saved `next`.
+    let capped = SyncOptions { page_limit: 7, max_pages: 2, ..SyncOptions::default() };
+    let r = sync_peer(&a.app.store, &id, &capped, &no_progress).await.unwrap();
+    assert_eq!((r.fetched, r.pages, r.incomplete, r.error.clone()), (14, 2, true, None));
+    let state = peer(&a, &token, &id).await.state;
+    assert!(state.pull_next.is_some() && state.pull_cursor.is_none(), "mid-paging: {state:?}");
+    assert!(a.app.store.intel_due_peers().await.unwrap().contains(&id), "an incomplete run is due again at once");
     let r = sync(&a, &id, 7).await;
     assert_eq!(r.error, None);
-    assert_eq!((r.fetched, r.pulled, r.refused), (30, 30, 0));
-    assert_eq!(r.pages, 5, "30 objects at 7 a page");
+    assert_eq!((r.fetched, r.pulled, r.refused, r.pages, r.incomplete), (16, 16, 0, 3, false));
     let a_sakura = a.tenant("sakura-motors").await;
     let pulled = a.ids(&a_sakura, &a_council).await;
     assert_eq!(pulled.len(), 30);
@@ -150,7 +156,8 @@ async fn two_hubs_pull_page_by_page_push_within_tlp_and_back_off_when_the_peer_i
     assert_eq!(body0["object_marking_refs"], json!([Tlp::Green.marking_id()]));
     let state = peer(&a, &token, &id).await.state;
     assert_eq!(state.pull_cursor.as_deref(), Some("2023-11-14T22:13:20.000000Z"), "the cursor is persisted");
-    assert_eq!((state.failures, state.last_pulled), (0, 30));
+    assert_eq!((state.failures, state.last_pulled, state.pull_next), (0, 16, None));
+    assert!(!a.app.store.intel_due_peers().await.unwrap().contains(&id), "a complete run waits for the interval");
 
     // Nothing new: nothing fetched. Three new objects on B: only those are fetched.
     assert_eq!(sync(&a, &id, 7).await.fetched, 0);
