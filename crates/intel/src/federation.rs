@@ -7,6 +7,8 @@
 //!   root (for `status/` and `max_content_length`) is the part before `collections/`.
 //! - Credentials never travel in clear text over a network: `http://` is accepted only for
 //!   loopback hosts (`127.0.0.1`, `[::1]`, `localhost`), everything else needs `https://`.
+//! - Peers on internal addresses ([`is_internal_address`]) are refused when connecting unless
+//!   the server operator allows them, so a tenant admin cannot aim the hub at its own network.
 //! - Pushing is capped at TLP:AMBER. AMBER+STRICT (the producing organization only) and RED
 //!   (named individuals) never leave the hub, whatever a peer is configured with.
 //! - Retries back off exponentially with "equal jitter": the n-th consecutive failure waits
@@ -159,6 +161,34 @@ pub fn parse_collection_url(raw: &str) -> Result<CollectionUrl, String> {
     Ok(CollectionUrl { collection: format!("{api_root}collections/{id}/"), api_root, id })
 }
 
+/// True for addresses outside the public internet: loopback, private (RFC 1918, unique
+/// local), link-local, carrier-grade NAT, unspecified and broadcast, also when IPv4-mapped.
+/// Peers there are reachable only when the server operator allows it (tenant admins must not
+/// be able to point the hub at its own network).
+#[must_use]
+pub fn is_internal_address(ip: std::net::IpAddr) -> bool {
+    use std::net::IpAddr;
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b))
+        }
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => is_internal_address(IpAddr::V4(v4)),
+            None => {
+                let first = v6.segments()[0];
+                v6.is_loopback() || v6.is_unspecified() || (first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80
+            }
+        },
+    }
+}
+
 /// One page of a TAXII `GET …/objects/` answer.
 #[derive(Debug, Clone, Default)]
 pub struct ObjectsPage {
@@ -274,6 +304,29 @@ mod tests {
         assert!(parse_collection_url("https://hub.example/r/x/").is_err());
         assert!(parse_collection_url("https://hub.example/r/collections/x/?a=b").is_err());
         assert!(parse_collection_url("https://hub.example/../collections/x/").is_err());
+    }
+
+    #[test]
+    fn internal_addresses_are_recognised() {
+        let internal = [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "::1",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:10.0.0.1",
+        ];
+        for a in internal {
+            assert!(is_internal_address(a.parse().unwrap_or(std::net::IpAddr::from([8, 8, 8, 8]))), "{a}");
+        }
+        for a in ["8.8.8.8", "203.0.113.9", "2001:4860:4860::8888", "100.128.0.1"] {
+            assert!(!is_internal_address(a.parse().unwrap_or(std::net::IpAddr::from([127, 0, 0, 1]))), "{a}");
+        }
     }
 
     #[test]

@@ -16,13 +16,19 @@ fn wait_secs(r: &mamori_web::federation::SyncReport) -> i64 {
 }
 
 /// Runs the sync; the exit code is 2 when any peer failed.
-pub async fn run(store: &Store, peer: Option<String>, once: bool) -> anyhow::Result<std::process::ExitCode> {
+pub async fn run(
+    store: &Store,
+    peer: Option<String>,
+    once: bool,
+    allow_internal: bool,
+) -> anyhow::Result<std::process::ExitCode> {
+    let opts = SyncOptions { allow_internal, ..SyncOptions::default() };
     if !once {
         if peer.is_some() {
             bail!("--peer needs --once (the scheduler runs every due peer)");
         }
         println!("federation scheduler running; press Ctrl-C to stop");
-        let scheduler = Scheduler::start(store.clone(), Duration::from_secs(15), SyncOptions::default());
+        let scheduler = Scheduler::start(store.clone(), Duration::from_secs(15), opts);
         let _ = tokio::signal::ctrl_c().await;
         scheduler.shutdown().await;
         return Ok(std::process::ExitCode::SUCCESS);
@@ -44,7 +50,7 @@ pub async fn run(store: &Store, peer: Option<String>, once: bool) -> anyhow::Res
         bar.set_prefix(id.clone());
         bar.enable_steady_tick(Duration::from_millis(120));
         let show = |p: Progress| bar.set_message(format!("{} {} objects", p.phase, p.objects));
-        let line = match sync_peer(store, &id, &SyncOptions::default(), &show).await {
+        let line = match sync_peer(store, &id, &opts, &show).await {
             Ok(r) => {
                 let summary =
                     format!("fetched {}, stored {}, pushed {}, refused {}", r.fetched, r.pulled, r.pushed, r.refused);

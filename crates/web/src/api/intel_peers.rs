@@ -230,6 +230,7 @@ pub(crate) async fn run_now(
     let opts = SyncOptions {
         run_timeout: budget.max(std::time::Duration::from_secs(1)),
         request_timeout: budget.max(std::time::Duration::from_secs(1)),
+        allow_internal: state.config.federation_allow_internal,
         ..SyncOptions::default()
     };
     sync_peer(&state.store, &peer.id, &opts, &no_progress).await

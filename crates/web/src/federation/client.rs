@@ -5,6 +5,7 @@
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use mamori_intel::federation::is_internal_address;
 use mamori_intel::taxii::TAXII_MEDIA_TYPE;
 use mamori_store::intel::PeerCredentials;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap};
@@ -60,16 +61,43 @@ fn tls_config() -> Result<rustls::ClientConfig, String> {
         .with_no_client_auth())
 }
 
+const INTERNAL: &str = "is an internal address; the server operator can allow peers on internal networks \
+     (mamori serve --federation-allow-internal)";
+
+/// Resolves names like the system does, then drops internal addresses, so neither a name
+/// nor a DNS answer that changes between checks can aim the hub at its own network.
+struct PublicOnly;
+
+impl reqwest::dns::Resolve for PublicOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            let found: Vec<std::net::SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let public: Vec<std::net::SocketAddr> =
+                found.into_iter().filter(|a| !is_internal_address(a.ip())).collect();
+            if public.is_empty() {
+                return Err(format!("{host} {INTERNAL}").into());
+            }
+            Ok(Box::new(public.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
 /// One peer's client.
 pub(crate) struct TaxiiClient {
     http: reqwest::Client,
     creds: PeerCredentials,
+    allow_internal: bool,
 }
 
 impl TaxiiClient {
-    pub(crate) fn new(creds: PeerCredentials, timeout: Duration) -> Result<Self, FedError> {
+    pub(crate) fn new(creds: PeerCredentials, timeout: Duration, allow_internal: bool) -> Result<Self, FedError> {
         let tls = tls_config().map_err(FedError::Unreachable)?;
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        if !allow_internal {
+            builder = builder.dns_resolver(Arc::new(PublicOnly));
+        }
+        let http = builder
             .use_preconfigured_tls(tls)
             .connect_timeout(Duration::from_secs(10))
             .timeout(timeout)
@@ -77,7 +105,7 @@ impl TaxiiClient {
             .user_agent(concat!("mamori-federation/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| FedError::Unreachable(e.to_string()))?;
-        Ok(TaxiiClient { http, creds })
+        Ok(TaxiiClient { http, creds, allow_internal })
     }
 
     fn auth(&self, rb: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
@@ -101,7 +129,14 @@ impl TaxiiClient {
     }
 
     async fn send(&self, rb: reqwest::RequestBuilder) -> Result<(Value, HeaderMap), FedError> {
-        let mut resp = rb.send().await.map_err(|e| FedError::Unreachable(describe(&e)))?;
+        let req = rb.build().map_err(|e| FedError::Unreachable(describe(&e)))?;
+        // Address literals are not resolved, so the resolver's check does not see them.
+        let host = req.url().host_str().unwrap_or("");
+        let literal = host.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>().ok();
+        if let Some(ip) = literal.filter(|ip| !self.allow_internal && is_internal_address(*ip)) {
+            return Err(FedError::Unreachable(format!("{ip} {INTERNAL}")));
+        }
+        let mut resp = self.http.execute(req).await.map_err(|e| FedError::Unreachable(describe(&e)))?;
         let status = resp.status();
         let headers = resp.headers().clone();
         let mut body = Vec::new();

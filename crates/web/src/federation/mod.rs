@@ -38,6 +38,8 @@ pub struct SyncOptions {
     /// The whole run; the peer's lease lasts a minute longer.
     pub run_timeout: Duration,
     pub backoff: Backoff,
+    /// Allow peers on internal addresses (loopback, private, link-local); off by default.
+    pub allow_internal: bool,
 }
 
 impl Default for SyncOptions {
@@ -50,6 +52,7 @@ impl Default for SyncOptions {
             request_timeout: Duration::from_secs(60),
             run_timeout: Duration::from_secs(15 * 60),
             backoff: Backoff::default(),
+            allow_internal: false,
         }
     }
 }

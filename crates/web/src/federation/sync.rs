@@ -137,7 +137,7 @@ async fn prepare(
 ) -> Result<(CollectionUrl, TaxiiClient), RunError> {
     let url = parse_collection_url(&peer.collection_url).map_err(RunError::Peer)?;
     let creds = store.intel_peer_credentials(tenant, &peer.id).await?;
-    let client = TaxiiClient::new(creds, opts.request_timeout)?;
+    let client = TaxiiClient::new(creds, opts.request_timeout, opts.allow_internal)?;
     Ok((url, client))
 }
 

@@ -29,7 +29,9 @@ struct Hub {
 
 impl Hub {
     async fn start() -> Hub {
-        let app = TestApp::with_demo(TestApp::roomy_config()).await;
+        // Both hubs run on 127.0.0.1, which only an operator's setting lets peers use.
+        let config = mamori_web::WebConfig { federation_allow_internal: true, ..TestApp::roomy_config() };
+        let app = TestApp::with_demo(config).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
@@ -95,8 +97,13 @@ async fn ingest(hub: &Hub, t: &Tenant, coll: &str, objs: Vec<ValidObject>, fixed
     assert!(out.failures.is_empty(), "{:?}", out.failures);
 }
 
+/// Sync options for peers on this machine.
+fn local() -> SyncOptions {
+    SyncOptions { allow_internal: true, ..SyncOptions::default() }
+}
+
 async fn sync(hub: &Hub, peer: &str, page_limit: u32) -> SyncReport {
-    let opts = SyncOptions { page_limit, ..SyncOptions::default() };
+    let opts = SyncOptions { page_limit, ..local() };
     sync_peer(&hub.app.store, peer, &opts, &no_progress).await.unwrap()
 }
 
@@ -135,7 +142,7 @@ async fn two_hubs_pull_page_by_page_push_within_tlp_and_back_off_when_the_peer_i
 
     // Pull, seven objects a page: every page continues with `next` inside the shared date_added.
     // A run capped at two pages saves its position; the next run continues from the saved `next`.
-    let capped = SyncOptions { page_limit: 7, max_pages: 2, ..SyncOptions::default() };
+    let capped = SyncOptions { page_limit: 7, max_pages: 2, ..local() };
     let r = sync_peer(&a.app.store, &id, &capped, &no_progress).await.unwrap();
     assert_eq!((r.fetched, r.pages, r.incomplete, r.error.clone()), (14, 2, true, None));
     let state = peer(&a, &token, &id).await.state;
@@ -209,6 +216,9 @@ async fn two_hubs_pull_page_by_page_push_within_tlp_and_back_off_when_the_peer_i
     wrong["secret"] = json!("not the password");
     let w = a.app.post_json("/api/v1/intel/peers", As::Token(&token), &wrong).await;
     let wid = w.json()["id"].as_str().unwrap().to_owned();
+    // Without the operator's permission, a peer on an internal address is refused before connecting.
+    let r = sync_peer(&a.app.store, &wid, &SyncOptions::default(), &no_progress).await.unwrap();
+    assert!(r.error.as_deref().unwrap_or("").contains("127.0.0.1 is an internal address"), "{:?}", r.error);
     let r = sync(&a, &wid, 7).await;
     let e = r.error.unwrap();
     assert!(e.contains("refused our credentials (HTTP 401)"), "{e}");
@@ -226,7 +236,7 @@ async fn two_hubs_pull_page_by_page_push_within_tlp_and_back_off_when_the_peer_i
         .unwrap()
         .to_owned();
     a.app.delete(&format!("/api/v1/intel/peers/{wid}"), As::Token(&token)).await.expect(204);
-    let scheduler = Scheduler::start(a.app.store.clone(), std::time::Duration::from_millis(20), SyncOptions::default());
+    let scheduler = Scheduler::start(a.app.store.clone(), std::time::Duration::from_millis(20), local());
     let mut synced = None;
     for _ in 0..1_500 {
         let st = peer(&a, &token, &sid).await.state;
