@@ -5,6 +5,7 @@ mod attest_cmd;
 mod bench_dashboard;
 mod catalog_cmd;
 mod config;
+mod federate_cmd;
 mod intel_cmd;
 mod smtp;
 
@@ -68,6 +69,10 @@ enum Command {
         /// Sender address of outgoing e-mail.
         #[arg(long, env = "MAMORI_SMTP_FROM", default_value = "mamori <noreply@localhost>")]
         smtp_from: String,
+        /// Let federation peers live on internal addresses (loopback, private networks); off,
+        /// organization admins cannot point the hub at its own network.
+        #[arg(long, env = "MAMORI_FEDERATION_ALLOW_INTERNAL")]
+        federation_allow_internal: bool,
     },
     /// Apply pending database migrations and exit.
     Migrate,
@@ -162,6 +167,19 @@ enum IntelCmd {
         file: std::path::PathBuf,
         #[arg(long)]
         org: String,
+    },
+    /// Sync federation peers (remote TAXII 2.1 collections): with --once, every enabled peer
+    /// (or the one given with --peer) now; without, the scheduler until Ctrl-C.
+    Federate {
+        /// The peer's id (see /intel/peers or GET /api/v1/intel/peers).
+        #[arg(long)]
+        peer: Option<String>,
+        /// Sync now and exit (exit code 2 when a peer failed).
+        #[arg(long)]
+        once: bool,
+        /// Allow peers on internal addresses (as `serve --federation-allow-internal`).
+        #[arg(long, env = "MAMORI_FEDERATION_ALLOW_INTERNAL")]
+        allow_internal: bool,
     },
 }
 
@@ -280,6 +298,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 smtp_from,
                 login_burst,
                 login_per_minute,
+                federation_allow_internal,
             } => {
                 let mailer: Arc<dyn Mailer> = match smtp_url.filter(|u| !u.is_empty()) {
                     Some(url) => Arc::new(smtp::SmtpMailer::new(&url, &smtp_from)?),
@@ -288,7 +307,8 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 };
                 let limits = (login_burst.or(file.login_burst), login_per_minute.or(file.login_per_minute));
                 let secret = secret_key(&secret_dir)?;
-                serve(&db, &file, listen, demo, public_url, secure_cookies, mailer, limits, secret).await
+                let opts = ServeOpts { listen, demo, public_url, secure_cookies, federation_allow_internal };
+                serve(&db, &file, opts, mailer, limits, secret).await
             }
             Command::Migrate => {
                 let store = Store::connect(&db).await.with_context(|| format!("cannot open {}", db.redacted()))?;
@@ -360,6 +380,12 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 code
             }
             Command::Catalog(args) => catalog_cmd::run(&db, args).await,
+            Command::Intel { cmd: IntelCmd::Federate { peer, once, allow_internal } } => {
+                let store = Store::open(&db).await?.with_secret_key(secret_key(&secret_dir)?);
+                let code = federate_cmd::run(&store, peer, once, allow_internal).await?;
+                store.close().await?;
+                Ok(code)
+            }
             Command::Intel { cmd } => {
                 let store = Store::open(&db).await?;
                 match cmd {
@@ -367,6 +393,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                         intel_cmd::import(&store, &file, &org, &circle, &collection, tlp).await?
                     }
                     IntelCmd::Match { file, org } => intel_cmd::match_file(&store, &file, &org).await?,
+                    IntelCmd::Federate { .. } => bail!("handled above"),
                 }
                 store.close().await?;
                 Ok(std::process::ExitCode::SUCCESS)
@@ -387,14 +414,19 @@ fn unreachable_bench() -> anyhow::Result<std::process::ExitCode> {
     bail!("benchmarks run before the database is opened")
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn serve(
-    db: &DbConfig,
-    file: &FileConfig,
+/// The `serve` flags that shape the server.
+struct ServeOpts {
     listen: Option<String>,
     demo: bool,
     public_url: Option<String>,
     secure_cookies: Option<bool>,
+    federation_allow_internal: bool,
+}
+
+async fn serve(
+    db: &DbConfig,
+    file: &FileConfig,
+    ServeOpts { listen, demo, public_url, secure_cookies, federation_allow_internal }: ServeOpts,
     mailer: Arc<dyn Mailer>,
     (login_burst, login_per_minute): (Option<u32>, Option<u32>),
     secret: mamori_store::SecretKey,
@@ -418,6 +450,7 @@ async fn serve(
     let local = listener.local_addr()?;
     let mut config = WebConfig {
         public_url: public_url.or_else(|| file.public_url.clone()).unwrap_or_else(|| format!("http://{local}")),
+        federation_allow_internal,
         ..WebConfig::default()
     };
     config.secure_cookies =
@@ -444,8 +477,18 @@ async fn serve(
     let state = AppState::new(store.clone(), config, mailer);
     println!("mamori listening on http://{local}  (ready in {} ms)", started.elapsed().as_millis());
     tracing::info!(%local, ready_ms = started.elapsed().as_millis() as u64, "ready");
+    // Federation: sync due peers in the background; stopped after the server has drained.
+    let federation = mamori_web::federation::Scheduler::start(
+        store.clone(),
+        Duration::from_secs(15),
+        mamori_web::federation::SyncOptions {
+            allow_internal: federation_allow_internal,
+            ..mamori_web::federation::SyncOptions::default()
+        },
+    );
     mamori_web::serve(listener, state, shutdown_signal()).await?;
     tracing::info!("shutting down");
+    federation.shutdown().await;
     store.close().await?;
     Ok(std::process::ExitCode::SUCCESS)
 }

@@ -30,8 +30,15 @@ fn create_user(dir: &std::path::Path, email: &str, org: &str, role: &str) -> std
 
 /// Starts `serve` on a free port and returns the child and its address.
 fn serve(dir: &std::path::Path) -> (Child, String) {
+    serve_with(dir, &[])
+}
+
+/// `serve` with extra arguments (e.g. `--demo`, whose accounts use [`PASSWORD`]).
+fn serve_with(dir: &std::path::Path, extra: &[&str]) -> (Child, String) {
     let mut child = mamori(dir)
         .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(extra)
+        .env("MAMORI_DEMO_PASSWORD", PASSWORD)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -186,4 +193,73 @@ fn kill_9_during_writes_leaves_a_consistent_database_and_an_intact_audit_chain()
         child.kill().unwrap();
         child.wait().unwrap();
     }
+}
+
+/// The id of a circle's `shared` collection on a running hub.
+fn shared_collection(addr: &str, token: &str) -> String {
+    let (status, body) = http(addr, "GET", "/taxii2/council/collections/", Some(token), None).unwrap();
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let all = v["collections"].as_array().unwrap();
+    all.iter().find(|c| c["alias"] == "shared").unwrap()["id"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn intel_federate_once_pulls_from_another_hub_and_reports_failures_with_exit_code_2() {
+    const SAKURA: &str = "owner@sakura-motors.example";
+    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (mut b, b_addr) = serve_with(db.path(), &["--demo"]);
+    let (mut a, a_addr) = serve_with(da.path(), &["--demo"]);
+    // Five GREEN indicators in B's council collection, imported from the command line.
+    let t = "2025-06-01T00:00:00.000Z";
+    let green = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb";
+    let objects: Vec<serde_json::Value> = (0..5)
+        .map(|n| {
+            serde_json::json!({"type": "indicator", "spec_version": "2.1",
+                "id": format!("indicator--c1100000-0000-4000-8000-{n:012}"), "created": t, "modified": t,
+                "name": format!("cli probe {n}"), "pattern": format!("[ipv4-addr:value = '198.18.0.{n}']"),
+                "pattern_type": "stix", "valid_from": t, "object_marking_refs": [green]})
+        })
+        .collect();
+    let bundle =
+        serde_json::json!({"type": "bundle", "id": "bundle--c1100000-0000-4000-8000-000000000000", "objects": objects});
+    let file = db.path().join("bundle.json");
+    std::fs::write(&file, bundle.to_string()).unwrap();
+    let out = mamori(db.path())
+        .args(["intel", "import"])
+        .arg(&file)
+        .args(["--circle", "council", "--org", "minato-electronics"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let (a_token, b_token) = (token(&a_addr, SAKURA), token(&b_addr, SAKURA));
+    let peer = serde_json::json!({"name": "Hub B", "auth": "basic", "username": SAKURA, "secret": PASSWORD,
+        "collection_url": format!("http://{b_addr}/taxii2/council/collections/{}/", shared_collection(&b_addr, &b_token)),
+        "direction": "pull", "local_collection": shared_collection(&a_addr, &a_token), "max_tlp": "green"});
+    let (status, body) = http(&a_addr, "POST", "/api/v1/intel/peers", Some(&a_token), Some(&peer.to_string())).unwrap();
+    assert_eq!(status, 201, "{body}");
+    let id = serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"].as_str().unwrap().to_string();
+    // Stop A, so its own scheduler does not race the command for the peer.
+    a.kill().unwrap();
+    a.wait().unwrap();
+
+    let federate = |extra: &[&str]| {
+        let out =
+            mamori(da.path()).args(["intel", "federate", "--once", "--allow-internal"]).args(extra).output().unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let (code, text) = federate(&[]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains(&format!("{id}: ok: fetched 5, stored 5")), "{text}");
+    let (code, text) = federate(&["--peer", &id]);
+    assert_eq!((code, text.contains("ok: fetched 0")), (Some(0), true), "{text}");
+
+    b.kill().unwrap();
+    b.wait().unwrap();
+    let (code, text) = federate(&["--peer", &id]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("FAILED (1 in a row") && text.contains("cannot reach the peer"), "{text}");
+    let (code, text) = federate(&["--peer", "no-such-peer"]);
+    assert_eq!((code, text.contains("no such peer")), (Some(2), true), "{text}");
 }

@@ -16,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(crate::migrations_intel::M0003Intel),
             Box::new(crate::assess::migration::M0004Assess),
             Box::new(crate::chain::migration::M0005Chain),
+            Box::new(crate::migrations_intel::M0006Federation),
         ]
     }
 }

@@ -1,5 +1,7 @@
 //! Migration `M0003Intel`: sharing circles, collections, STIX objects, TAXII status
-//! resources and the reporting flow of the information-sharing hub.
+//! resources and the reporting flow of the information-sharing hub. Migration
+//! `M0006Federation`: federation peers (remote TAXII collections) with their sync state, and
+//! the peer each pulled object came from.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::{
@@ -195,6 +197,65 @@ impl MigrationTrait for M0003Intel {
         .await?;
         m.create_index(idx("idx_intel_reports_circle", IntelReports::Table, &[IntelCol::CircleId, IntelCol::State]))
             .await?;
+        Ok(())
+    }
+}
+
+pub(crate) struct M0006Federation;
+
+impl MigrationName for M0006Federation {
+    fn name(&self) -> &str {
+        "m0006_federation"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0006Federation {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        // Configuration (first block) and sync state (second block) of one peer. Times are
+        // milliseconds since the epoch; `push_after_*` is the local (date_added, row_id) keyset
+        // position of the last object pushed; `pull_cursor` is the remote's last
+        // `X-TAXII-Date-Added-Last`, and `pull_next` a `next` token still being paged.
+        m.create_table(
+            Table::create()
+                .table(IntelPeers::Table)
+                .col(string(IntelCol::Id).primary_key())
+                .col(string(IntelCol::OrgId))
+                .col(string(IntelCol::Name))
+                .col(text(IntelCol::CollectionUrl))
+                .col(string(IntelCol::AuthKind))
+                .col(string_null(IntelCol::Username))
+                .col(text_null(IntelCol::SecretEnc))
+                .col(string(IntelCol::Direction))
+                .col(string(IntelCol::LocalCollectionId))
+                .col(string(IntelCol::MaxTlp))
+                .col(big_integer(IntelCol::IntervalSecs))
+                .col(boolean(IntelCol::Enabled))
+                .col(string_null(IntelCol::CreatedBy))
+                .col(big_integer(IntelCol::CreatedAt))
+                .col(big_integer(IntelCol::UpdatedAt))
+                .col(string_null(IntelCol::PullCursor))
+                .col(text_null(IntelCol::PullNext))
+                .col(big_integer(IntelCol::PushAfterDate))
+                .col(big_integer(IntelCol::PushAfterRow))
+                .col(big_integer_null(IntelCol::LastAttemptAt))
+                .col(big_integer_null(IntelCol::LastSuccessAt))
+                .col(text_null(IntelCol::LastError))
+                .col(integer(IntelCol::Failures))
+                .col(big_integer(IntelCol::NextAttemptAt))
+                .col(big_integer_null(IntelCol::LeaseUntil))
+                .col(big_integer(IntelCol::LastPulled))
+                .col(big_integer(IntelCol::LastPushed))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(idx("idx_intel_peers_org", IntelPeers::Table, &[IntelCol::OrgId])).await?;
+        m.create_index(idx("idx_intel_peers_due", IntelPeers::Table, &[IntelCol::Enabled, IntelCol::NextAttemptAt]))
+            .await?;
+        m.alter_table(
+            Table::alter().table(IntelObjects::Table).add_column(string_null(IntelCol::OriginPeer)).to_owned(),
+        )
+        .await?;
         Ok(())
     }
 }

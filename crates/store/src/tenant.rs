@@ -55,9 +55,19 @@ impl FromStr for Role {
 /// Who performs an action, as recorded in the audit log.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Actor {
-    User { id: String, email: String },
-    Token { id: String, user_id: String },
+    User {
+        id: String,
+        email: String,
+    },
+    Token {
+        id: String,
+        user_id: String,
+    },
     Cli(String),
+    /// The federation scheduler (or `mamori intel federate`) syncing one peer.
+    Federation {
+        peer_id: String,
+    },
     Anonymous,
 }
 
@@ -68,6 +78,7 @@ impl Actor {
             Actor::User { id, email } => format!("user:{id}:{email}"),
             Actor::Token { id, user_id } => format!("token:{id}:user:{user_id}"),
             Actor::Cli(who) => format!("cli:{who}"),
+            Actor::Federation { peer_id } => format!("federation:{peer_id}"),
             Actor::Anonymous => "anonymous".to_string(),
         }
     }
@@ -85,8 +96,9 @@ impl Actor {
 /// Proof that the caller acts for one organization with one role.
 ///
 /// The fields are private and there is no public constructor: a `Tenant` comes only from
-/// [`crate::Store::tenant_for_session`], [`crate::Store::tenant_for_token`] or
-/// [`crate::Store::admin_tenant`]. Every store function over tenant data takes one.
+/// [`crate::Store::tenant_for_session`], [`crate::Store::tenant_for_token`],
+/// [`crate::Store::admin_tenant`] or, for a stored federation peer,
+/// [`crate::Store::intel_peer_tenant`]. Every store function over tenant data takes one.
 #[derive(Clone, Debug)]
 pub struct Tenant {
     org_id: String,

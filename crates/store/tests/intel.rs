@@ -347,3 +347,170 @@ async fn a_report_is_published_only_after_de_identification_and_reporter_consent
     let audit = s.audit_page(&reporter, None, 50).await.unwrap();
     assert!(audit.iter().any(|e| e.action == "intel.report.consent"));
 }
+
+// Federation peers: configuration, sealed secrets, the runner's tenant, leases and backoff.
+
+fn peer_input(coll: &str) -> mamori_store::intel::PeerInput {
+    mamori_store::intel::PeerInput {
+        name: "Partner hub".into(),
+        collection_url: "https://partner.example/taxii2/council/collections/abc/".into(),
+        auth: "basic".into(),
+        username: Some("sync@sakura-motors.example".into()),
+        secret: Some("partner secret 123".into()),
+        direction: "both".into(),
+        local_collection_id: coll.into(),
+        max_tlp: "green".into(),
+        interval_secs: 3600,
+        enabled: true,
+    }
+}
+
+fn invalid_field(r: Result<mamori_store::intel::PeerInfo, StoreError>) -> &'static str {
+    match r {
+        Err(StoreError::Invalid { field, .. }) => field,
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn peers_are_validated_sealed_and_visible_only_to_their_organizations_admins() {
+    let s = store().await.with_secret_key(mamori_store::SecretKey::from_bytes([7; 32]));
+    let owner = user_tenant(&s, "owner@sakura-motors.example").await;
+    let coll = shared(&s, &owner, "council", "shared").await;
+    let p = s.intel_create_peer(&owner, &peer_input(&coll)).await.unwrap();
+    assert!(p.has_secret && p.enabled);
+    assert_eq!(p.max_tlp, Tlp::Green);
+    assert!(format!("{p:?}").find("partner secret").is_none(), "the secret is never part of the peer");
+
+    // Every input is checked.
+    let mut bad = peer_input(&coll);
+    bad.collection_url = "http://partner.example/taxii2/council/collections/abc/".into();
+    assert_eq!(invalid_field(s.intel_create_peer(&owner, &bad).await), "collection_url");
+    let mut bad = peer_input(&coll);
+    bad.max_tlp = "red".into();
+    assert_eq!(invalid_field(s.intel_create_peer(&owner, &bad).await), "max_tlp");
+    bad.max_tlp = "amber+strict".into();
+    assert_eq!(invalid_field(s.intel_create_peer(&owner, &bad).await), "max_tlp");
+    let mut bad = peer_input(&coll);
+    bad.interval_secs = 5;
+    assert_eq!(invalid_field(s.intel_create_peer(&owner, &bad).await), "interval");
+    let mut bad = peer_input(&coll);
+    bad.secret = None;
+    assert_eq!(invalid_field(s.intel_create_peer(&owner, &bad).await), "secret");
+    let mut bad = peer_input(&coll);
+    let alerts = shared(&s, &owner, "council", "alerts").await;
+    bad.local_collection_id = alerts; // read-only for members: cannot pull into it
+    assert_eq!(invalid_field(s.intel_create_peer(&owner, &bad).await), "local_collection");
+
+    // Other organizations and non-admins cannot see or change it.
+    let other = user_tenant(&s, "owner@minato-electronics.example").await;
+    assert!(matches!(s.intel_peer(&other, &p.id).await, Err(StoreError::NotFound)));
+    assert!(matches!(s.intel_delete_peer(&other, &p.id).await, Err(StoreError::NotFound)));
+    assert!(s.intel_peers(&other).await.unwrap().is_empty());
+    let viewer = user_tenant(&s, "viewer@sakura-motors.example").await;
+    assert!(matches!(s.intel_peers(&viewer).await, Err(StoreError::Forbidden(_))));
+    // Admin tenants never get the credentials; the peer's own runner does.
+    assert!(matches!(s.intel_peer_credentials(&owner, &p.id).await, Err(StoreError::NotFound)));
+    let runner = s.intel_peer_tenant(&p.id).await.unwrap();
+    let creds = s.intel_peer_credentials(&runner, &p.id).await.unwrap();
+    assert_eq!(
+        creds,
+        mamori_store::intel::PeerCredentials::Basic {
+            username: "sync@sakura-motors.example".into(),
+            password: "partner secret 123".into()
+        }
+    );
+    let other_runner = s.intel_peer_tenant(&p.id).await.unwrap();
+    assert_eq!(other_runner.org_id(), owner.org_id());
+    assert!(matches!(s.intel_peer(&runner, "someone-else").await, Err(StoreError::NotFound)));
+
+    // Updating without a secret keeps it; with a wrong server key it cannot be opened.
+    let mut upd = peer_input(&coll);
+    upd.secret = None;
+    upd.name = "Renamed".into();
+    let p2 = s.intel_update_peer(&owner, &p.id, &upd).await.unwrap();
+    assert_eq!((p2.name.as_str(), p2.has_secret), ("Renamed", true));
+    let wrong_key = s.clone().with_secret_key(mamori_store::SecretKey::from_bytes([8; 32]));
+    assert!(matches!(wrong_key.intel_peer_credentials(&runner, &p.id).await, Err(StoreError::Config(_))));
+
+    // The audit log has the changes, and never the secret.
+    let audit = s.audit_page(&owner, None, 100).await.unwrap();
+    let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).collect();
+    assert!(actions.contains(&"intel.peer.create") && actions.contains(&"intel.peer.update"), "{actions:?}");
+    assert!(!format!("{audit:?}").contains("partner secret"));
+    s.intel_delete_peer(&owner, &p.id).await.unwrap();
+    assert!(s.intel_peers(&owner).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_peer_is_run_by_one_runner_at_a_time_and_failures_back_off() {
+    use mamori_intel::federation::Backoff;
+    use mamori_store::intel::RunResult;
+    let s = store().await.with_secret_key(mamori_store::SecretKey::from_bytes([7; 32]));
+    let owner = user_tenant(&s, "owner@sakura-motors.example").await;
+    let coll = shared(&s, &owner, "council", "shared").await;
+    let p = s.intel_create_peer(&owner, &peer_input(&coll)).await.unwrap();
+    assert_eq!(s.intel_due_peers().await.unwrap(), vec![p.id.clone()], "due at once");
+    let runner = s.intel_peer_tenant(&p.id).await.unwrap();
+    s.intel_peer_claim(&runner, &p.id, 60_000).await.unwrap();
+    assert!(matches!(s.intel_peer_claim(&runner, &p.id, 60_000).await, Err(StoreError::Conflict(_))));
+    assert!(s.intel_due_peers().await.unwrap().is_empty(), "a held peer is not due");
+    assert!(s.intel_peer(&owner, &p.id).await.unwrap().state.running);
+
+    let backoff = Backoff { base: std::time::Duration::from_secs(60), cap: std::time::Duration::from_secs(3600) };
+    let failed = RunResult { error: Some("cannot reach the peer".into()), ..Default::default() };
+    let mut waits = Vec::new();
+    for n in 1..=4 {
+        let after = s.intel_peer_finish(&runner, &p.id, &failed, backoff, 0.5).await.unwrap();
+        assert_eq!(after.state.failures, n);
+        assert!(!after.state.running);
+        waits.push(after.state.next_attempt_at - after.state.last_attempt_at.unwrap());
+        s.intel_peer_claim(&runner, &p.id, 60_000).await.unwrap();
+    }
+    assert!(waits.windows(2).all(|w| w[1] > w[0]), "each wait is longer: {waits:?}");
+    let ok = RunResult { pulled: 3, ..Default::default() };
+    let after = s.intel_peer_finish(&runner, &p.id, &ok, backoff, 0.5).await.unwrap();
+    assert_eq!((after.state.failures, after.state.last_error.clone(), after.state.last_pulled), (0, None, 3));
+    assert!(after.state.next_attempt_at >= after.state.last_success_at.unwrap() + 3_600_000 - 1);
+
+    // Only the peer's own runner writes its state.
+    assert!(matches!(s.intel_peer_save_pull(&owner, &p.id, Some("x"), None).await, Err(StoreError::NotFound)));
+    s.intel_peer_save_pull(&runner, &p.id, Some("2025-01-01T00:00:00.000000Z"), Some("n1")).await.unwrap();
+    let st = s.intel_peer(&owner, &p.id).await.unwrap().state;
+    assert_eq!((st.pull_cursor.as_deref(), st.pull_next.as_deref()), (Some("2025-01-01T00:00:00.000000Z"), Some("n1")));
+    // A new URL starts pulling from the beginning.
+    let mut moved = peer_input(&coll);
+    moved.collection_url = "https://other.example/taxii2/x/collections/def/".into();
+    let st = s.intel_update_peer(&owner, &p.id, &moved).await.unwrap().state;
+    assert_eq!((st.pull_cursor, st.pull_next), (None, None));
+}
+
+#[tokio::test]
+async fn objects_pulled_from_a_peer_are_left_out_when_pushing_back() {
+    let s = store().await.with_secret_key(mamori_store::SecretKey::from_bytes([7; 32]));
+    let owner = user_tenant(&s, "owner@sakura-motors.example").await;
+    let coll = shared(&s, &owner, "council", "shared").await;
+    let p = s.intel_create_peer(&owner, &peer_input(&coll)).await.unwrap();
+    let runner = s.intel_peer_tenant(&p.id).await.unwrap();
+    let pulled = IngestOptions { origin_peer: Some(p.id.clone()), ..Default::default() };
+    s.intel_ingest(&runner, &coll, vec![indicator(1, Some(Tlp::Green), T0)], Vec::new(), &pulled).await.unwrap();
+    s.intel_ingest(&owner, &coll, vec![indicator(2, Some(Tlp::Green), T0)], Vec::new(), &IngestOptions::default())
+        .await
+        .unwrap();
+    let mine = |exclude: Option<String>| {
+        let f = ObjectFilter { exclude_origin: exclude, types: Some(vec!["indicator".into()]), ..Default::default() };
+        let s = s.clone();
+        let (runner, coll) = (runner.clone(), coll.clone());
+        async move {
+            let rows = s.intel_objects_page(&runner, Some(&coll), &f, None, 100, false).await.unwrap().rows;
+            rows.into_iter().map(|r| r.stix_id).filter(|id| id.starts_with("indicator--00000000")).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(mine(None).await.len(), 2, "the runner reads like its organization");
+    assert_eq!(mine(Some(p.id.clone())).await, vec!["indicator--00000000-0000-4000-8000-000000000002".to_owned()]);
+    let audit = s.audit_page(&owner, None, 100).await.unwrap();
+    assert!(
+        audit.iter().any(|e| e.actor == format!("federation:{}", p.id)),
+        "the runner's ingest is audited as itself"
+    );
+}

@@ -5,6 +5,7 @@ mod api;
 mod assets;
 mod ctx;
 mod error;
+pub mod federation;
 mod html;
 pub mod i18n;
 mod i18n_assess;
@@ -43,6 +44,8 @@ pub struct WebConfig {
     /// API calls per token or client address: burst and per-minute refill.
     pub api_burst: u32,
     pub api_per_minute: u32,
+    /// Let federation peers live on internal addresses (loopback, private networks).
+    pub federation_allow_internal: bool,
 }
 
 impl Default for WebConfig {
@@ -56,6 +59,7 @@ impl Default for WebConfig {
             login_per_minute: 10,
             api_burst: 120,
             api_per_minute: 600,
+            federation_allow_internal: false,
         }
     }
 }

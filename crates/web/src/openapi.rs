@@ -58,6 +58,7 @@ static DOC: LazyLock<String> = LazyLock::new(|| {
     let mut doc = ApiDoc::openapi();
     doc.merge(crate::api::catalog::CatalogApi::openapi());
     doc.merge(crate::api::intel::IntelApi::openapi());
+    doc.merge(crate::api::intel_peers::PeersApi::openapi());
     doc.merge(crate::api::chain::ChainApi::openapi());
     doc.to_json().unwrap_or_else(|_| "{}".into())
 });

@@ -142,8 +142,7 @@ pub(crate) async fn seed_intel(store: &Store, password: &str, hash: &str) -> Res
         if let Some(r) = report.rejected.first() {
             return Err(StoreError::Internal(format!("demo object invalid: {:?}", r.reasons)));
         }
-        let opts =
-            IngestOptions { policy: TlpPolicy::default(), recipients, record_status: false, fixed_date_added: None };
+        let opts = IngestOptions { policy: TlpPolicy::default(), recipients, ..IngestOptions::default() };
         let target = if i == 0 { &auto_alerts } else { &auto_shared };
         store.ingest_as(&hub_tenant, &coll(target), producer, None, report.accepted, Vec::new(), &opts).await?;
     }

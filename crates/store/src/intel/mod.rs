@@ -10,6 +10,7 @@
 pub mod demo;
 mod matching;
 mod objects;
+mod peers;
 mod reports;
 pub(crate) mod schema;
 mod sql;
@@ -26,6 +27,7 @@ pub use objects::{
     IngestOptions, IngestOutcome, ObjectFilter, ObjectPage, ObjectRow, StatusDetail, StatusRecord, VersionSel,
     VisibleIndicator, rejection_details,
 };
+pub use peers::{INTERVAL_SECS, PeerCredentials, PeerInfo, PeerInput, PeerState, RunResult};
 pub use reports::{NewReport, ReportInfo, ReportState, SanitiseOptions};
 
 use crate::audit::{self, Event};

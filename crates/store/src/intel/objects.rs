@@ -18,7 +18,7 @@ use super::{CollectionInfo, circle_by_id, is_analyst};
 use crate::audit::{self, Event};
 use crate::{Store, StoreError, Tenant, now_ms};
 
-/// Rows per multi-row `INSERT` (17 parameters each stays under every backend's limit).
+/// Rows per multi-row `INSERT` (18 parameters each stays under every backend's limit).
 const INSERT_CHUNK: usize = 500;
 /// Ids per de-duplication lookup.
 const LOOKUP_CHUNK: usize = 500;
@@ -60,6 +60,8 @@ pub struct ObjectFilter {
     pub text: Option<String>,
     /// Only relationships and sightings whose source or target is this id.
     pub touching: Option<String>,
+    /// Leave out objects pulled from this federation peer (no echo when pushing back).
+    pub exclude_origin: Option<String>,
 }
 
 /// One stored object version.
@@ -106,6 +108,8 @@ pub struct IngestOptions {
     /// Test and benchmark hook: give every object this `date_added` (microseconds)
     /// instead of a fresh, strictly increasing one. Row ids stay unique.
     pub fixed_date_added: Option<i64>,
+    /// The federation peer the objects were pulled from.
+    pub origin_peer: Option<String>,
 }
 
 /// What an ingest did; also the content of the status resource.
@@ -351,6 +355,7 @@ impl Store {
                 IntelCol::TargetRef,
                 IntelCol::SearchText,
                 IntelCol::Body,
+                IntelCol::OriginPeer,
             ]);
             let mut recipients = Query::insert();
             recipients.into_table(IntelRecipients::Table).columns([
@@ -387,6 +392,7 @@ impl Store {
                     target.into(),
                     search_text(p.obj.value()).into(),
                     p.body.as_str().into(),
+                    opts.origin_peer.clone().into(),
                 ]);
                 for r in &opts.recipients {
                     let (kind, id) = match r {
@@ -624,6 +630,9 @@ fn push_common_filters(s: &mut Sql, f: &ObjectFilter) {
     }
     if let Some(text) = f.text.as_ref().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()) {
         s.push(" AND o.search_text LIKE ").bind(format!("%{}%", like_escape(&text))).push(" ESCAPE '\\'");
+    }
+    if let Some(peer) = &f.exclude_origin {
+        s.push(" AND (o.origin_peer IS NULL OR o.origin_peer <> ").bind(peer.clone()).push(")");
     }
     if let Some(id) = &f.touching {
         s.push(" AND (o.source_ref = ").bind(id.clone()).push(" OR o.target_ref = ").bind(id.clone()).push(")");

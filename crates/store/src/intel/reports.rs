@@ -353,8 +353,7 @@ impl Store {
         let opts = IngestOptions {
             policy: TlpPolicy { unmarked: tlp, ..TlpPolicy::default() },
             recipients,
-            record_status: false,
-            fixed_date_added: None,
+            ..IngestOptions::default()
         };
         let coll = super::CollectionInfo {
             id: r.collection_id.clone(),

@@ -1,4 +1,5 @@
-//! Table and column names of the intelligence hub (migration `M0003Intel`).
+//! Table and column names of the intelligence hub (migrations `M0003Intel` and
+//! `M0006Federation`).
 
 use sea_orm::DeriveIden;
 
@@ -20,6 +21,7 @@ table!(IntelRecipients);
 table!(IntelClock);
 table!(IntelStatus);
 table!(IntelReports);
+table!(IntelPeers);
 
 /// Every column of the intelligence tables (names are shared where the meaning is).
 #[derive(DeriveIden, Clone, Copy)]
@@ -70,4 +72,28 @@ pub enum IntelCol {
     AnalystId,
     UpdatedAt,
     PublishedAt,
+    OriginPeer,
+    Name,
+    CollectionUrl,
+    AuthKind,
+    Username,
+    SecretEnc,
+    Direction,
+    LocalCollectionId,
+    MaxTlp,
+    IntervalSecs,
+    Enabled,
+    CreatedBy,
+    PullCursor,
+    PullNext,
+    PushAfterDate,
+    PushAfterRow,
+    LastAttemptAt,
+    LastSuccessAt,
+    LastError,
+    Failures,
+    NextAttemptAt,
+    LeaseUntil,
+    LastPulled,
+    LastPushed,
 }

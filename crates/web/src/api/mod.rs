@@ -8,6 +8,7 @@ pub mod dto;
 pub mod extract;
 pub mod intel;
 pub mod intel_dto;
+pub mod intel_peers;
 
 use std::time::Instant;
 
@@ -37,6 +38,7 @@ pub fn routes(_state: AppState) -> Router<AppState> {
         .route("/suppliers", get(suppliers))
         .merge(catalog::routes())
         .merge(intel::routes())
+        .merge(intel_peers::routes())
         .merge(chain::routes())
         .merge(assess::routes())
         .fallback(not_found)

@@ -16,8 +16,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::enc;
-use super::intel_reports;
 use super::{Chrome, PageError, PageResult, chrome, render};
+use super::{intel_peers, intel_reports};
 use crate::AppState;
 use crate::api::intel_dto::{ObjectsQuery, object_cursor};
 use crate::ctx::Ctx;
@@ -34,6 +34,10 @@ pub fn routes() -> Router<AppState> {
         .route("/intel/reports/{id}/approve", post(intel_reports::approve))
         .route("/intel/reports/{id}/withdraw", post(intel_reports::withdraw))
         .route("/intel/reports/{id}/publish", post(intel_reports::publish))
+        .route("/intel/peers", get(intel_peers::list).post(intel_peers::create))
+        .route("/intel/peers/{id}", get(intel_peers::edit).post(intel_peers::update))
+        .route("/intel/peers/{id}/delete", post(intel_peers::delete))
+        .route("/intel/peers/{id}/sync", post(intel_peers::sync))
 }
 
 /// True when the signed-in user's active organization belongs to at least one circle

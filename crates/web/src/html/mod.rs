@@ -9,6 +9,7 @@ pub(crate) mod catalog_i18n;
 mod chain;
 mod intel;
 pub(crate) mod intel_i18n;
+mod intel_peers;
 mod intel_reports;
 
 use std::collections::BTreeMap;

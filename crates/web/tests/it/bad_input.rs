@@ -71,7 +71,7 @@ impl Case {
     }
 }
 
-const POST_ROUTES: [&str; 3] = ["/api/v1/auth/token", "/api/v1/invitations", "/api/v1/tokens"];
+const POST_ROUTES: [&str; 4] = ["/api/v1/auth/token", "/api/v1/invitations", "/api/v1/tokens", "/api/v1/intel/peers"];
 const LIST_ROUTES: [&str; 5] =
     ["/api/v1/members", "/api/v1/invitations", "/api/v1/tokens", "/api/v1/audit", "/api/v1/suppliers"];
 
@@ -80,6 +80,7 @@ fn valid_body(route: &str) -> String {
     match route {
         "/api/v1/auth/token" => r#"{"email":"nobody@example.com","password":"a long password"}"#.into(),
         "/api/v1/invitations" => r#"{"email":"guest@example.com","role":"viewer"}"#.into(),
+        "/api/v1/intel/peers" => r#"{"name":"p","collection_url":"https://h.example/r/collections/c/","auth":"none","direction":"pull","local_collection":"x","max_tlp":"green"}"#.into(),
         _ => r#"{"name":"script","role":"viewer","expires_in_days":30}"#.into(),
     }
 }
@@ -267,7 +268,14 @@ fn api_cases(rng: &mut Rng) -> Vec<Case> {
         let label = format!("unknown id {}", &id[..id.len().min(40)]);
         cases.push(Case::new(api, Method::DELETE, format!("/api/v1/tokens/{id}"), label.clone()));
         cases.push(Case::new(api, Method::GET, format!("/api/v1/tokens/{id}"), label.clone()));
-        cases.push(Case::new(api, Method::DELETE, format!("/api/v1/tokens/{id}/extra"), label));
+        cases.push(Case::new(api, Method::DELETE, format!("/api/v1/tokens/{id}/extra"), label.clone()));
+        cases.push(Case::new(api, Method::GET, format!("/api/v1/intel/peers/{id}"), label.clone()));
+        cases.push(Case::new(api, Method::DELETE, format!("/api/v1/intel/peers/{id}"), label.clone()));
+        cases.push(Case::new(api, Method::POST, format!("/api/v1/intel/peers/{id}/sync"), label.clone()));
+        cases.push(
+            Case::new(api, Method::PUT, format!("/api/v1/intel/peers/{id}"), label)
+                .json(valid_body("/api/v1/intel/peers")),
+        );
     }
     // Absurd pagination.
     let cursor = |s: &[u8]| URL_SAFE_NO_PAD.encode(s);
@@ -412,7 +420,18 @@ fn static_cases() -> Vec<Case> {
 
 /// Broken submissions of every HTML form, with a valid session and CSRF token.
 fn html_cases(s: &Session) -> Vec<Case> {
-    let forms: [(&str, &[&str]); 15] = [
+    let forms: [(&str, &[&str]); 19] = [
+        (
+            "/intel/peers",
+            &[
+                "name=&collection_url=",
+                "name=x&collection_url=ftp://a/b&auth=basic&interval_minutes=abc",
+                "name=x&collection_url=https://h.example/r/collections/c/&auth=magic&direction=sideways&max_tlp=red",
+                "name=%FF&interval_minutes=99999999999999999999",
+            ],
+        ),
+        ("/intel/peers/not-a-peer", &["name=x", ""]),
+        ("/intel/peers/not-a-peer/sync", &[""]),
         ("/login", &["email=x%FF%FE&password=", "email=&password=&totp=abcdef", "email=a&email=b&password=c"]),
         (
             "/signup",
@@ -450,6 +469,7 @@ fn html_cases(s: &Session) -> Vec<Case> {
         ("/settings/lang", &["lang=", "lang=xx", "lang=%FF"]),
         ("/settings/mfa/enable", &["code=", "code=abcdef", "code=1234567"]),
         ("/settings/mfa/disable", &["code=", "code=%FF"]),
+        ("/intel/peers/%00/delete", &[""]),
         ("/lang", &["lang=zz&back=%FF", "back=javascript:alert(1)"]),
     ];
     let long = "x".repeat(10_000);

@@ -35,7 +35,14 @@ pub struct IntelIds {
     pub council: String,
     /// The shared collection of B's sector circle, which A is not in.
     pub b_circle_collection: String,
+    /// B's federation peer (with a sealed secret).
+    pub b_peer: String,
 }
+
+/// What B's federation peer is called and where it points.
+const B_PEER_NAME: &str = "Minato secret partner hub";
+const B_PEER_URL: &str = "https://minato-partner.example/taxii2/minato/collections/minato-secret/";
+const B_PEER_SECRET: &str = "minato-partner-password-77";
 
 fn ind(id: &str, name: &str, pattern: String, marking: &str) -> Value {
     let t = "2025-05-01T00:00:00.000Z";
@@ -79,7 +86,18 @@ pub async fn seed(app: &TestApp, b_tenant: &Tenant, b_secret: &str, b_owner_id: 
         "tlp": "amber", "description": "Minato secret: line 3 of the Yokohama plant", "observables": REPORT_VALUES.join("\n")});
     let resp = app.post_json("/api/v1/intel/reports", As::Token(b_secret), &body).await;
     resp.expect(201);
-    IntelIds { b_report: resp.json()["id"].as_str().unwrap().to_owned(), council, b_circle_collection }
+    let peer = json!({"name": B_PEER_NAME, "collection_url": B_PEER_URL, "auth": "basic",
+        "username": "sync@minato-electronics.example", "secret": B_PEER_SECRET, "direction": "both",
+        "local_collection": council, "max_tlp": "amber"});
+    let created = app.post_json("/api/v1/intel/peers", As::Token(b_secret), &peer).await;
+    created.expect(201);
+    assert!(!created.text().contains(B_PEER_SECRET), "the secret is write-only");
+    IntelIds {
+        b_report: resp.json()["id"].as_str().unwrap().to_owned(),
+        council,
+        b_circle_collection,
+        b_peer: created.json()["id"].as_str().unwrap().to_owned(),
+    }
 }
 
 /// B's intel state (reports and the objects B reads) and the strings A must never see.
@@ -103,7 +121,12 @@ pub async fn state(app: &TestApp) -> (String, Vec<String>) {
         }
     }
     let rows: Vec<_> = objects.rows.iter().map(|r| (&r.stix_id, &r.version, &r.tlp, r.date_added)).collect();
-    (format!("{reports:?}\n{rows:?}"), needles)
+    let peers = app.store.intel_peers(&t).await.unwrap();
+    for p in &peers {
+        needles.extend([p.id.clone(), p.name.clone(), p.collection_url.clone()]);
+    }
+    needles.extend([B_PEER_SECRET.to_owned(), "minato-partner.example".to_owned()]);
+    (format!("{reports:?}\n{rows:?}\n{peers:?}"), needles)
 }
 
 /// Every intel route of the UI and the API, aimed at B's report and private objects.
@@ -114,6 +137,19 @@ pub fn probes(ids: &IntelIds) -> Vec<Probe> {
     let into_b_circle = format!("elec-isac/{}", ids.b_circle_collection);
     let submit_fields =
         [("title", "A probe report"), ("tlp", "green"), ("observables", "192.0.2.1"), ("description", "")];
+    let peer = &ids.b_peer;
+    let a_peer_form = [
+        ("name", "A's partner"),
+        ("collection_url", "https://a-partner.example/taxii2/a/collections/c1/"),
+        ("auth", "none"),
+        ("direction", "pull"),
+        ("local_collection", ids.council.as_str()),
+        ("max_tlp", "green"),
+        ("interval_minutes", "60"),
+        ("enabled", "on"),
+    ];
+    let a_peer = json!({"name": "A's API partner", "collection_url": "https://a-partner.example/taxii2/a/collections/c2/",
+        "auth": "none", "direction": "pull", "local_collection": ids.council, "max_tlp": "green"});
     let mut ui_submit: Vec<(&'static str, &str)> = submit_fields.to_vec();
     ui_submit.push(("target", &into_b_circle));
     vec![
@@ -140,6 +176,19 @@ pub fn probes(ids: &IntelIds) -> Vec<Probe> {
         p(M::POST, "/intel/reports/{id}/approve", format!("/intel/reports/{report}/approve"), form(&[]), Denied),
         p(M::POST, "/intel/reports/{id}/withdraw", format!("/intel/reports/{report}/withdraw"), form(&[]), Denied),
         p(M::POST, "/intel/reports/{id}/publish", format!("/intel/reports/{report}/publish"), form(&[]), Denied),
+        // Federation peers: A manages its own, and cannot see, change, sync or delete B's.
+        p(M::GET, "/intel/peers", "/intel/peers", none(), NoLeak),
+        p(M::POST, "/intel/peers", "/intel/peers", form(&a_peer_form), NoLeak),
+        p(M::GET, "/intel/peers/{id}", format!("/intel/peers/{peer}"), none(), Denied),
+        p(M::POST, "/intel/peers/{id}", format!("/intel/peers/{peer}"), form(&a_peer_form), Denied),
+        p(M::POST, "/intel/peers/{id}/sync", format!("/intel/peers/{peer}/sync"), form(&[]), Denied),
+        p(M::POST, "/intel/peers/{id}/delete", format!("/intel/peers/{peer}/delete"), form(&[]), Denied),
+        p(M::GET, "/api/v1/intel/peers", "/api/v1/intel/peers", none(), NoLeak),
+        p(M::POST, "/api/v1/intel/peers", "/api/v1/intel/peers", Payload::Json(a_peer.clone()), NoLeak),
+        p(M::GET, "/api/v1/intel/peers/{id}", format!("/api/v1/intel/peers/{peer}"), none(), Denied),
+        p(M::PUT, "/api/v1/intel/peers/{id}", format!("/api/v1/intel/peers/{peer}"), Payload::Json(a_peer), Denied),
+        p(M::DELETE, "/api/v1/intel/peers/{id}", format!("/api/v1/intel/peers/{peer}"), none(), Denied),
+        p(M::POST, "/api/v1/intel/peers/{id}/sync", format!("/api/v1/intel/peers/{peer}/sync"), none(), Denied),
         // The API.
         p(M::POST, "/api/v1/intel/match", "/api/v1/intel/match", Payload::Json(json!({"observables": values})), NoLeak),
         p(M::GET, "/api/v1/intel/objects", "/api/v1/intel/objects?limit=200", none(), NoLeak),

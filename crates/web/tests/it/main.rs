@@ -8,6 +8,7 @@ mod bad_input;
 #[allow(dead_code)] // shared with the store tests, which use all of it
 #[path = "../../../store/tests/it/db.rs"]
 mod db;
+mod federation;
 mod intel_ui;
 mod invitations;
 mod isolation;

@@ -279,7 +279,12 @@ impl TestApp {
     }
 
     pub async fn post_json(&self, path: &str, who: As<'_>, json: &serde_json::Value) -> Resp {
-        let req = Self::request(Method::POST, path, who)
+        self.send_json(Method::POST, path, who, json).await
+    }
+
+    /// Sends a JSON body with any method (PUT, PATCH, POST).
+    pub async fn send_json(&self, method: Method, path: &str, who: As<'_>, json: &serde_json::Value) -> Resp {
+        let req = Self::request(method, path, who)
             .header(header::CONTENT_TYPE, "application/json")
             .body(Body::from(json.to_string()))
             .expect("request");
