@@ -2,6 +2,7 @@
 
 mod assess_cmd;
 mod attest_cmd;
+mod bench_assess;
 mod bench_dashboard;
 mod catalog_cmd;
 mod config;
@@ -217,6 +218,14 @@ enum BenchCmd {
         #[arg(long, default_value_t = 100_000)]
         objects: usize,
     },
+    /// Latency of the assessment list (API page and HTML page) for an organization with many
+    /// assessments (temporary SQLite database, in process).
+    AssessList {
+        #[arg(long, default_value_t = 1_000)]
+        assessments: usize,
+        #[arg(long, default_value_t = 200)]
+        requests: usize,
+    },
     /// Latency of the buyer dashboard page for a buyer with many direct suppliers
     /// (temporary SQLite database, in process).
     SupplyDashboard {
@@ -274,6 +283,11 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     }
     if let Command::Attest { cmd } = cli.command {
         return attest_cmd::run(cmd);
+    }
+    if let Command::Bench { cmd: BenchCmd::AssessList { assessments, requests } } = &cli.command {
+        let rt =
+            tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
+        return rt.block_on(bench_assess::run(*assessments, *requests));
     }
     if let Command::Bench { cmd: BenchCmd::SupplyDashboard { suppliers, requests } } = &cli.command {
         let rt =

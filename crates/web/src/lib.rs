@@ -24,6 +24,7 @@ use std::time::Duration;
 use axum::Router;
 use mamori_store::Store;
 
+pub use api::extract::cursor as api_cursor;
 pub use error::{ApiError, Code, Problem};
 pub use mail::{LogMailer, Mailer, NoMailer};
 
