@@ -250,6 +250,10 @@ pub struct Row {
     pub evidence: Vec<EvidenceInfo>,
     pub comments: Vec<(String, String)>,
     pub levels: Vec<(u8, String)>,
+    /// The evidence and comments are shown open (the row that was just changed).
+    pub open: bool,
+    /// Why the last answer to this row was refused (without JavaScript).
+    pub error: Option<String>,
 }
 
 #[derive(Template)]
@@ -331,7 +335,11 @@ fn build_rows(
                 idx,
                 id: item.req.id.clone(),
                 title: item.node.title.get(l).to_owned(),
-                text: item.node.text.get(l).to_owned(),
+                // The text is shown only when it says more than the title.
+                text: Some(item.node.text.get(l))
+                    .filter(|t| t.trim() != item.node.title.get(l).trim())
+                    .unwrap_or_default()
+                    .to_owned(),
                 group: item.groups.last().map(|(_, t)| t.get(l).to_owned()).unwrap_or_default(),
                 kind: item.kind,
                 status: a.map(|a| a.view.status.code().to_owned()).unwrap_or_default(),
@@ -360,38 +368,73 @@ fn build_rows(
                     .map(|x| (x.author.rsplit(':').next().unwrap_or("").to_owned(), x.body.clone()))
                     .collect(),
                 levels,
+                open: false,
+                error: None,
             }
         })
         .collect()
+}
+
+#[derive(Deserialize)]
+struct AnswerQuery {
+    notice: Option<String>,
+    /// The row whose evidence and comments are shown open.
+    open: Option<usize>,
 }
 
 async fn answer_page(
     State(state): State<AppState>,
     c: Ctx,
     Path(id): Path<String>,
-    Query(q): Query<Notice>,
+    Query(q): Query<AnswerQuery>,
 ) -> PageResult {
     let t = tenant(&state, &c).await?;
-    let a = state.store.assessment(&t, &id).await.map_err(store_err(&c))?;
-    let plan = plan_for(&c, &a)?;
-    let answers = state.store.answers(&t, &id).await.map_err(store_err(&c))?;
-    let evidence = state.store.assessment_evidence(&t, &id).await.map_err(store_err(&c))?;
-    let comments = state.store.comments(&t, &id).await.map_err(store_err(&c))?;
-    let library = state.store.evidence_list(&t).await.map_err(store_err(&c))?;
-    let rows = build_rows(&c, &plan, &answers, &evidence, &comments);
-    let ch = chrome(&state, &c, "assess.title", q.notice.as_deref()).await;
-    Ok(render(&AnswerPage {
+    render_answers(&state, &c, &t, &id, q.notice.as_deref(), q.open, None).await
+}
+
+/// The answer page; `open` shows one row's evidence, `error` a refused answer (row, message).
+async fn render_answers(
+    state: &AppState,
+    c: &Ctx,
+    t: &Tenant,
+    id: &str,
+    notice: Option<&str>,
+    open: Option<usize>,
+    error: Option<(usize, String)>,
+) -> PageResult {
+    let a = state.store.assessment(t, id).await.map_err(store_err(c))?;
+    let plan = plan_for(c, &a)?;
+    let answers = state.store.answers(t, id).await.map_err(store_err(c))?;
+    let evidence = state.store.assessment_evidence(t, id).await.map_err(store_err(c))?;
+    let comments = state.store.comments(t, id).await.map_err(store_err(c))?;
+    let library = state.store.evidence_list(t).await.map_err(store_err(c))?;
+    let mut rows = build_rows(c, &plan, &answers, &evidence, &comments);
+    if let Some(row) = open.and_then(|i| rows.get_mut(i)) {
+        row.open = true;
+    }
+    let refused = error.is_some();
+    if let Some((i, message)) = error
+        && let Some(row) = rows.get_mut(i)
+    {
+        row.error = Some(message);
+    }
+    let ch = chrome(state, c, "assess.title", notice).await;
+    let mut resp = render(&AnswerPage {
         c: ch,
-        framework: fw_name(&a, lc(&c)),
+        framework: fw_name(&a, lc(c)),
         editable: mamori_assess::ensure_editable(a.state).is_ok() && t.role().at_least(Role::Assessor),
-        actions: allowed_actions(&t, &a),
+        actions: allowed_actions(t, &a),
         state_key: format!("assess.state.{}", a.state.code()),
         a,
         rows,
         library,
         statuses: STATUSES.to_vec(),
         self_checks: SELF_CHECKS.to_vec(),
-    }))
+    });
+    if refused {
+        *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(resp)
 }
 
 #[derive(Deserialize)]
@@ -420,19 +463,18 @@ fn opt(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_owned())
 }
 
-fn input_from(f: &AnswerForm) -> Result<AnswerInput, String> {
+/// The form's fields as an answer; an error is the message key of the offending field.
+fn input_from(f: &AnswerForm) -> Result<AnswerInput, &'static str> {
     let maturity = match opt(&f.maturity) {
-        Some(m) => Some(m.parse::<u8>().map_err(|_| "maturity: not a number".to_owned())?),
+        Some(m) => Some(m.parse::<u8>().map_err(|_| "assess.err.maturity")?),
         None => None,
     };
     let self_check = match opt(&f.self_check) {
-        Some(s) => {
-            Some(serde_json::from_value(serde_json::Value::String(s)).map_err(|_| "self_check: unknown".to_owned())?)
-        }
+        Some(s) => Some(serde_json::from_value(serde_json::Value::String(s)).map_err(|_| "assess.err.self_check")?),
         None => None,
     };
     let due_date = match opt(&f.due_date) {
-        Some(d) => Some(parse_date(&d).ok_or_else(|| "due_date: use YYYY-MM-DD".to_owned())?),
+        Some(d) => Some(parse_date(&d).ok_or("assess.err.due_date")?),
         None => None,
     };
     let status = opt(&f.status);
@@ -445,6 +487,26 @@ fn input_from(f: &AnswerForm) -> Result<AnswerInput, String> {
         owner: opt(&f.owner),
         due_date,
     })
+}
+
+/// The message key explaining a refused answer, from the validator's message (which names
+/// the field by its JSON pointer); None when there is no better wording than the message.
+fn answer_error_key(message: &str) -> Option<&'static str> {
+    let m = message.to_ascii_lowercase();
+    let key = if m.contains("/na_reason") && m.contains("non-empty reason") {
+        "assess.err.na_reason"
+    } else if m.contains("/status") && (m.contains("required") || m.contains("missing")) {
+        "assess.err.status"
+    } else if m.contains("/maturity") {
+        "assess.err.maturity"
+    } else if m.contains("characters exceeds") {
+        "assess.err.too_long"
+    } else if m.contains("control character") {
+        "assess.err.control"
+    } else {
+        return None;
+    };
+    Some(key)
 }
 
 #[derive(Template)]
@@ -467,13 +529,16 @@ async fn save_answer(
 ) -> PageResult {
     let t = tenant(&state, &c).await?;
     let htmx = headers.contains_key("hx-request");
+    let tr = c.t();
     let result = match input_from(&f) {
         Ok(input) => state.store.save_answer(&t, &id, &f.requirement, &input).await.map_err(|e| match e {
-            StoreError::Invalid { message, .. } => Ok(message),
-            StoreError::Conflict(m) => Ok(m),
+            StoreError::Invalid { message, .. } => {
+                Ok(answer_error_key(&message).map_or(message, |k| tr.s(k).to_owned()))
+            }
+            StoreError::Conflict(_) => Ok(tr.s("assess.read_only").to_owned()),
             other => Err(other),
         }),
-        Err(m) => Err(Ok(m)),
+        Err(key) => Err(Ok(tr.s(key).to_owned())),
     };
     let error = match result {
         Ok(_) => None,
@@ -492,21 +557,12 @@ async fn save_answer(
             percent: a.progress_percent(),
         }));
     }
-    if let Some(message) = error {
-        let ch = chrome(&state, &c, "assess.title", None).await;
-        let mut resp = render(&Saved {
-            c: ch,
-            ok: false,
-            message,
-            answered: a.answered,
-            total: a.total,
-            percent: a.progress_percent(),
-        });
-        *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(resp);
-    }
     let plan = plan_for(&c, &a)?;
     let pos = plan.position(&f.requirement).unwrap_or(0);
+    if let Some(message) = error {
+        // Without JavaScript: the whole page again, the message next to the refused answer.
+        return render_answers(&state, &c, &t, &id, None, None, Some((pos, message))).await;
+    }
     let anchor = if f.go == "next" { (pos + 1).min(plan.items.len().saturating_sub(1)) } else { pos };
     Ok(Redirect::to(&format!("/assessments/{id}?notice=assess.saved#r-{anchor}")).into_response())
 }
@@ -546,7 +602,7 @@ async fn comment(
     state.store.add_comment(&t, &id, &f.requirement, &f.body).await.map_err(store_err(&c))?;
     let a = state.store.assessment(&t, &id).await.map_err(store_err(&c))?;
     let pos = plan_for(&c, &a)?.position(&f.requirement).unwrap_or(0);
-    Ok(Redirect::to(&format!("/assessments/{id}#r-{pos}")).into_response())
+    Ok(Redirect::to(&format!("/assessments/{id}?open={pos}#r-{pos}")).into_response())
 }
 
 // ---------- evidence ----------
@@ -585,7 +641,7 @@ async fn upload_evidence(
 async fn back_to(state: &AppState, c: &Ctx, t: &Tenant, id: &str, requirement: &str) -> PageResult {
     let a = state.store.assessment(t, id).await.map_err(store_err(c))?;
     let pos = plan_for(c, &a)?.position(requirement).unwrap_or(0);
-    Ok(Redirect::to(&format!("/assessments/{id}?notice=assess.evidence_added#r-{pos}")).into_response())
+    Ok(Redirect::to(&format!("/assessments/{id}?notice=assess.evidence_added&open={pos}#r-{pos}")).into_response())
 }
 
 #[derive(Deserialize)]
@@ -666,8 +722,9 @@ struct ResultsPage {
     bars: Option<String>,
     trend: Option<String>,
     sector: Option<String>,
-    gaps: Vec<(String, String, String)>,
-    gaps_star4: Vec<(String, String, String)>,
+    /// (requirement, title, current status, row on the answer page)
+    gaps: Vec<(String, String, String, usize)>,
+    gaps_star4: Vec<(String, String, String, usize)>,
     is_scs: bool,
     actions: Vec<(&'static str, String)>,
     sources: Vec<(String, String)>,
@@ -706,6 +763,7 @@ async fn results_page(
                     g.requirement.clone(),
                     title,
                     mamori_report::status_label(l, g.current_status.as_deref().unwrap_or("")).to_owned(),
+                    plan.position(&g.requirement).unwrap_or(0),
                 )
             })
             .collect::<Vec<_>>()
