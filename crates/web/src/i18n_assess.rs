@@ -134,6 +134,29 @@ pub(crate) const ASSESS: &[(&str, &str, &str)] = &[
     ("assess.err.due_date", "enter the due date as YYYY-MM-DD.", "期限は YYYY-MM-DD の形式で入力してください。"),
     ("assess.err.too_long", "a text is too long.", "入力が長すぎます。"),
     ("assess.err.control", "a text contains a control character.", "入力に制御文字が含まれています。"),
+    ("assess.evidence_failed", "The evidence was not added:", "エビデンスを追加できませんでした："),
+    ("assess.err.evidence_empty", "choose a file that is not empty.", "空ではないファイルを選択してください。"),
+    ("assess.err.evidence_size", "the file is larger than 20 MiB.", "ファイルが20 MiBを超えています。"),
+    (
+        "assess.err.evidence_type",
+        "this type of file is not accepted; use PDF, PNG, JPEG, text, CSV, Office, ZIP or JSON.",
+        "この種類のファイルは受け付けていません。PDF・PNG・JPEG・テキスト・CSV・Office・ZIP・JSONを使用してください。",
+    ),
+    (
+        "assess.err.evidence_mismatch",
+        "the file's content type does not match its name.",
+        "ファイルの種類が拡張子と一致しません。",
+    ),
+    (
+        "assess.err.evidence_url",
+        "give an address starting with https:// or http://.",
+        "https:// または http:// で始まるURLを入力してください。",
+    ),
+    (
+        "assess.err.evidence",
+        "check the file name, the expiry date (YYYY-MM-DD) and the address.",
+        "ファイル名・有効期限（YYYY-MM-DD）・URLを確認してください。",
+    ),
     ("assess.import_file", "Filled XLSX file", "記入済みのXLSXファイル"),
     ("assess.import_button", "Import answers", "回答を取り込む"),
     (

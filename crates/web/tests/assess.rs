@@ -274,6 +274,23 @@ async fn the_html_pages_render_and_multipart_uploads_need_the_csrf_token() {
     let (status, _) = send(&app, upload(format!("/assessments/{}/evidence?csrf={csrf}", a.id))).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(e.store.assessment_evidence(&t, &a.id).await.unwrap().len(), 1);
+    // A program is refused: back to the row, open, with the reason in the user's language.
+    let exe = body.replace("note.txt", "setup.exe").replace("text/plain", "application/octet-stream");
+    let req = Request::post(format!("/assessments/{}/evidence?csrf={csrf}", a.id))
+        .header(header::COOKIE, cookie.clone())
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .body(Body::from(exe))
+        .unwrap();
+    let resp = app.clone().oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let location = resp.headers()[header::LOCATION].to_str().unwrap().to_owned();
+    assert!(location.ends_with("?evidence_error=assess.err.evidence_type&open=5#r-5"), "{location}");
+    assert_eq!(e.store.assessment_evidence(&t, &a.id).await.unwrap().len(), 1, "nothing was added");
+    let (_, page) = send(&app, get(location.trim_end_matches("#r-5").to_owned())).await;
+    assert!(String::from_utf8_lossy(&page).contains("この種類のファイルは受け付けていません"));
+    // An unknown reason in the address is not shown.
+    let (_, page) = send(&app, get(format!("/assessments/{}?evidence_error=nav.logout&open=5", a.id))).await;
+    assert!(!String::from_utf8_lossy(&page).contains("data-testid=\"evidence-error\""));
     // The page it returns to shows that row's evidence open, with the file's full SHA-256.
     let (status, page) = send(&app, get(format!("/assessments/{}?notice=assess.evidence_added&open=5", a.id))).await;
     let page = String::from_utf8_lossy(&page).to_string();

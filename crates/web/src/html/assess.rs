@@ -254,6 +254,8 @@ pub struct Row {
     pub open: bool,
     /// Why the last answer to this row was refused (without JavaScript).
     pub error: Option<String>,
+    /// Why the last evidence for this row was refused.
+    pub evidence_error: Option<&'static str>,
 }
 
 #[derive(Template)]
@@ -370,6 +372,7 @@ fn build_rows(
                 levels,
                 open: false,
                 error: None,
+                evidence_error: None,
             }
         })
         .collect()
@@ -380,6 +383,41 @@ struct AnswerQuery {
     notice: Option<String>,
     /// The row whose evidence and comments are shown open.
     open: Option<usize>,
+    /// Why the evidence for the open row was refused: one of `EVIDENCE_ERRORS`.
+    evidence_error: Option<String>,
+}
+
+/// The reasons evidence can be refused for, as message keys.
+const EVIDENCE_ERRORS: [&str; 6] = [
+    "assess.err.evidence_empty",
+    "assess.err.evidence_size",
+    "assess.err.evidence_type",
+    "assess.err.evidence_mismatch",
+    "assess.err.evidence_url",
+    "assess.err.evidence",
+];
+
+/// The message key for a store error about evidence.
+fn evidence_error_key(message: &str) -> &'static str {
+    message_key(
+        message,
+        &[
+            (&["empty"], "assess.err.evidence_empty"),
+            (&["no file"], "assess.err.evidence_empty"),
+            (&["larger than"], "assess.err.evidence_size"),
+            (&["type is not accepted"], "assess.err.evidence_type"),
+            (&["does not match"], "assess.err.evidence_mismatch"),
+            (&["address"], "assess.err.evidence_url"),
+        ],
+    )
+    .unwrap_or("assess.err.evidence")
+}
+
+/// The key of the first entry of `table` whose fragments all occur in the store's
+/// (English) `message`, ignoring case.
+fn message_key(message: &str, table: &[(&[&str], &'static str)]) -> Option<&'static str> {
+    let m = message.to_ascii_lowercase();
+    table.iter().find(|(parts, _)| parts.iter().all(|p| m.contains(p))).map(|(_, key)| *key)
 }
 
 async fn answer_page(
@@ -389,17 +427,20 @@ async fn answer_page(
     Query(q): Query<AnswerQuery>,
 ) -> PageResult {
     let t = tenant(&state, &c).await?;
-    render_answers(&state, &c, &t, &id, q.notice.as_deref(), q.open, None).await
+    let evidence_error = q.evidence_error.and_then(|k| EVIDENCE_ERRORS.into_iter().find(|e| *e == k));
+    let open = q.open.map(|i| (i, evidence_error));
+    render_answers(&state, &c, &t, &id, q.notice.as_deref(), open, None).await
 }
 
-/// The answer page; `open` shows one row's evidence, `error` a refused answer (row, message).
+/// The answer page; `open` shows one row's evidence (with why evidence was refused),
+/// `error` a refused answer (row, message).
 async fn render_answers(
     state: &AppState,
     c: &Ctx,
     t: &Tenant,
     id: &str,
     notice: Option<&str>,
-    open: Option<usize>,
+    open: Option<(usize, Option<&'static str>)>,
     error: Option<(usize, String)>,
 ) -> PageResult {
     let a = state.store.assessment(t, id).await.map_err(store_err(c))?;
@@ -409,8 +450,11 @@ async fn render_answers(
     let comments = state.store.comments(t, id).await.map_err(store_err(c))?;
     let library = state.store.evidence_list(t).await.map_err(store_err(c))?;
     let mut rows = build_rows(c, &plan, &answers, &evidence, &comments);
-    if let Some(row) = open.and_then(|i| rows.get_mut(i)) {
+    if let Some((i, evidence_error)) = open
+        && let Some(row) = rows.get_mut(i)
+    {
         row.open = true;
+        row.evidence_error = evidence_error.map(|k| c.t().s(k));
     }
     let refused = error.is_some();
     if let Some((i, message)) = error
@@ -492,21 +536,17 @@ fn input_from(f: &AnswerForm) -> Result<AnswerInput, &'static str> {
 /// The message key explaining a refused answer, from the validator's message (which names
 /// the field by its JSON pointer); None when there is no better wording than the message.
 fn answer_error_key(message: &str) -> Option<&'static str> {
-    let m = message.to_ascii_lowercase();
-    let key = if m.contains("/na_reason") && m.contains("non-empty reason") {
-        "assess.err.na_reason"
-    } else if m.contains("/status") && (m.contains("required") || m.contains("missing")) {
-        "assess.err.status"
-    } else if m.contains("/maturity") {
-        "assess.err.maturity"
-    } else if m.contains("characters exceeds") {
-        "assess.err.too_long"
-    } else if m.contains("control character") {
-        "assess.err.control"
-    } else {
-        return None;
-    };
-    Some(key)
+    message_key(
+        message,
+        &[
+            (&["/na_reason", "non-empty reason"], "assess.err.na_reason"),
+            (&["/status", "required"], "assess.err.status"),
+            (&["/status", "missing"], "assess.err.status"),
+            (&["/maturity"], "assess.err.maturity"),
+            (&["characters exceeds"], "assess.err.too_long"),
+            (&["control character"], "assess.err.control"),
+        ],
+    )
 }
 
 #[derive(Template)]
@@ -622,26 +662,44 @@ async fn upload_evidence(
             "file" => {
                 let name = field.file_name().unwrap_or("").to_owned();
                 let mime = field.content_type().map(str::to_owned);
-                let bytes = field.bytes().await.map_err(|_| {
-                    PageError::Store(c.t(), StoreError::Invalid { field: "file", message: "no file was sent".into() })
-                })?;
-                file = Some(NewFileEvidence { name, mime, bytes: bytes.to_vec(), expires_on: None });
+                file = field.bytes().await.ok().map(|bytes| NewFileEvidence {
+                    name,
+                    mime,
+                    bytes: bytes.to_vec(),
+                    expires_on: None,
+                });
             }
             _ => {}
         }
     }
-    let mut file = file.ok_or_else(|| {
-        PageError::Store(c.t(), StoreError::Invalid { field: "file", message: "no file was sent".into() })
-    })?;
-    file.expires_on = expires;
-    state.store.add_file_evidence(&t, file, Some((&id, &requirement))).await.map_err(store_err(&c))?;
-    back_to(&state, &c, &t, &id, &requirement).await
+    let result = match file {
+        Some(mut file) => {
+            file.expires_on = expires;
+            state.store.add_file_evidence(&t, file, Some((&id, &requirement))).await.map(|_| ())
+        }
+        None => Err(StoreError::Invalid { field: "file", message: "no file was sent".into() }),
+    };
+    back_to(&state, &c, &t, &id, &requirement, result).await
 }
 
-async fn back_to(state: &AppState, c: &Ctx, t: &Tenant, id: &str, requirement: &str) -> PageResult {
+/// Back to the requirement's row with its evidence open: a notice when the evidence was
+/// added, the reason when it was refused; other errors are shown as an error page.
+async fn back_to(
+    state: &AppState,
+    c: &Ctx,
+    t: &Tenant,
+    id: &str,
+    requirement: &str,
+    result: Result<(), StoreError>,
+) -> PageResult {
+    let outcome = match result {
+        Ok(()) => "notice=assess.evidence_added".to_owned(),
+        Err(StoreError::Invalid { message, .. }) => format!("evidence_error={}", evidence_error_key(&message)),
+        Err(e) => return Err(PageError::Store(c.t(), e)),
+    };
     let a = state.store.assessment(t, id).await.map_err(store_err(c))?;
     let pos = plan_for(c, &a)?.position(requirement).unwrap_or(0);
-    Ok(Redirect::to(&format!("/assessments/{id}?notice=assess.evidence_added&open={pos}#r-{pos}")).into_response())
+    Ok(Redirect::to(&format!("/assessments/{id}?{outcome}&open={pos}#r-{pos}")).into_response())
 }
 
 #[derive(Deserialize)]
@@ -662,8 +720,8 @@ async fn link_evidence(
 ) -> PageResult {
     let t = tenant(&state, &c).await?;
     let new = NewLinkEvidence { name: f.name, url: f.url, expires_on: opt(&f.expires_on) };
-    state.store.add_link_evidence(&t, new, Some((&id, &f.requirement))).await.map_err(store_err(&c))?;
-    back_to(&state, &c, &t, &id, &f.requirement).await
+    let result = state.store.add_link_evidence(&t, new, Some((&id, &f.requirement))).await.map(|_| ());
+    back_to(&state, &c, &t, &id, &f.requirement, result).await
 }
 
 #[derive(Deserialize)]
@@ -679,8 +737,8 @@ async fn attach_evidence(
     Form(f): Form<AttachForm>,
 ) -> PageResult {
     let t = tenant(&state, &c).await?;
-    state.store.attach_evidence(&t, &f.evidence, &id, &f.requirement).await.map_err(store_err(&c))?;
-    back_to(&state, &c, &t, &id, &f.requirement).await
+    let result = state.store.attach_evidence(&t, &f.evidence, &id, &f.requirement).await;
+    back_to(&state, &c, &t, &id, &f.requirement, result).await
 }
 
 /// Downloads stored evidence as an attachment; links redirect to their address.
