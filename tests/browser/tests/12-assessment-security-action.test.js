@@ -1,8 +1,8 @@
 // Flow 12, in Japanese: the demo owner creates a SECURITY ACTION self-check and answers it
 // with the keyboard. Every change is saved by htmx without a page load (the progress follows),
 // a not-applicable answer without its reason is refused with a Japanese message, "save and
-// next" takes the keyboard focus to the next question, evidence is attached with its SHA-256
-// shown and downloadable, and the results page scores the 25 self-check items.
+// next" takes the keyboard focus to the next question, a program is refused as evidence with
+// the reason, a document is attached with its SHA-256 shown and downloadable, and the results page scores the 25 self-check items.
 
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -120,8 +120,17 @@ test('ja: a SECURITY ACTION self-check answered with the keyboard autosaves, exp
   const sha256 = crypto.createHash('sha256').update(content).digest('hex');
   const r0 = page.locator('#r-0');
   await r0.locator('details.evidence summary').click();
-  await r0.locator('#f-0').setInputFiles({ name: 'patch-procedure.txt', mimeType: 'text/plain', buffer: content });
+  // A program is refused, with the reason in Japanese in that row, which stays open.
+  await r0.locator('#f-0').setInputFiles({ name: 'setup.exe', mimeType: 'application/octet-stream', buffer: content });
   let response = await submit(page, r0.locator('[data-testid=evidence-upload-0]'));
+  assert.equal(response.status(), 303);
+  const evidenceError = page.locator('#r-0 [data-testid=evidence-error][role=alert]');
+  assert.ok(await evidenceError.isVisible());
+  assert.match(await evidenceError.textContent(), /^エビデンスを追加できませんでした： この種類のファイルは受け付けていません。/);
+  assert.match(await page.locator('#r-0 details.evidence summary').textContent(), /エビデンス \(0\)/);
+  // A text file is accepted.
+  await r0.locator('#f-0').setInputFiles({ name: 'patch-procedure.txt', mimeType: 'text/plain', buffer: content });
+  response = await submit(page, r0.locator('[data-testid=evidence-upload-0]'));
   assert.equal(response.status(), 303);
   assert.equal(new URL(page.url()).hash, '#r-0');
   assert.equal(await page.locator('main .notice[role=status]').textContent(), 'エビデンスを添付しました。');
