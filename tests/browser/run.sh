@@ -6,7 +6,8 @@
 # The binary defaults to ${CARGO_TARGET_DIR:-target}/debug/mamori. The server gets a fresh
 # SQLite data directory, or a fresh PostgreSQL database when MAMORI_BROWSER_PG=1, and is
 # stopped when the script exits, whatever happens. Exits non-zero when any test fails.
-# MAMORI_SCREENSHOT=docs/screenshot.png also refreshes the README screenshot.
+# MAMORI_SCREENSHOT=docs/screenshot.png also refreshes the README screenshot, and
+# MAMORI_ASSESS_SCREENSHOT=docs/assessment.png the self-assessment one.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -111,6 +112,11 @@ if [[ -n "${MAMORI_SCREENSHOT:-}" ]]; then
   # Where the README screenshot is written; relative to where this script was started.
   MAMORI_SCREENSHOT="$(realpath -m -- "$MAMORI_SCREENSHOT")"
   export MAMORI_SCREENSHOT
+fi
+if [[ -n "${MAMORI_ASSESS_SCREENSHOT:-}" ]]; then
+  # The results page of flow 13 (docs/assessment.png), likewise.
+  MAMORI_ASSESS_SCREENSHOT="$(realpath -m -- "$MAMORI_ASSESS_SCREENSHOT")"
+  export MAMORI_ASSESS_SCREENSHOT
 fi
 
 cd "$HERE"

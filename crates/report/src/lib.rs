@@ -66,5 +66,6 @@ pub fn status_label(lang: Lang, code: &str) -> &'static str {
 
 /// Formats an optional number with one decimal, or "–".
 pub fn num(v: Option<f64>) -> String {
-    v.map_or_else(|| "–".to_owned(), |v| format!("{v:.1}"))
+    // Halves round away from zero, as on the charts (4.25 is 4.3 in both places).
+    v.map_or_else(|| "–".to_owned(), |v| format!("{:.1}", (v * 10.0).round() / 10.0))
 }

@@ -182,6 +182,29 @@ async fn the_html_pages_render_and_multipart_uploads_need_the_csrf_token() {
     let resp = app.clone().oneshot(req).await.unwrap();
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     assert!(resp.headers()[header::LOCATION].to_str().unwrap().ends_with("#r-6"));
+    // A refused answer is explained in the user's language: with htmx in the row's status
+    // (the progress unchanged), without JavaScript on the whole page again, with status 422.
+    let refused = |htmx: bool| {
+        let mut req = Request::post(format!("/assessments/{}/answer", a.id))
+            .header(header::COOKIE, cookie.clone())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if htmx {
+            req = req.header("hx-request", "true");
+        }
+        req.body(Body::from(format!("csrf={csrf}&requirement=rule-2&status=not_applicable&na_reason=+&go=stay")))
+            .unwrap()
+    };
+    let (status, frag) = send(&app, refused(true)).await;
+    let frag = String::from_utf8_lossy(&frag).to_string();
+    assert_eq!(status, StatusCode::OK);
+    assert!(frag.contains("role=\"alert\"") && frag.contains("対象外の理由を入力してください"), "{frag}");
+    assert!(!frag.contains("<html") && !frag.contains("/na_reason"), "{frag}");
+    let (status, page) = send(&app, refused(false)).await;
+    let page = String::from_utf8_lossy(&page).to_string();
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("<html") && page.contains("<fieldset"), "the whole answer page");
+    let row = page.split("id=\"r-1\"").nth(1).and_then(|r| r.split("id=\"r-2\"").next()).unwrap_or_default();
+    assert!(row.contains("role=\"alert\"") && row.contains("対象外の理由を入力してください"), "{row}");
     // Multipart upload: refused without the token, accepted with ?csrf=.
     let boundary = "XyZ";
     let body = format!(
@@ -199,6 +222,30 @@ async fn the_html_pages_render_and_multipart_uploads_need_the_csrf_token() {
     let (status, _) = send(&app, upload(format!("/assessments/{}/evidence?csrf={csrf}", a.id))).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(e.store.assessment_evidence(&t, &a.id).await.unwrap().len(), 1);
+    // A program is refused: back to the row, open, with the reason in the user's language.
+    let exe = body.replace("note.txt", "setup.exe").replace("text/plain", "application/octet-stream");
+    let req = Request::post(format!("/assessments/{}/evidence?csrf={csrf}", a.id))
+        .header(header::COOKIE, cookie.clone())
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .body(Body::from(exe))
+        .unwrap();
+    let resp = app.clone().oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let location = resp.headers()[header::LOCATION].to_str().unwrap().to_owned();
+    assert!(location.ends_with("?evidence_error=assess.err.evidence_type&open=5#r-5"), "{location}");
+    assert_eq!(e.store.assessment_evidence(&t, &a.id).await.unwrap().len(), 1, "nothing was added");
+    let (_, page) = send(&app, get(location.trim_end_matches("#r-5").to_owned())).await;
+    assert!(String::from_utf8_lossy(&page).contains("この種類のファイルは受け付けていません"));
+    // An unknown reason in the address is not shown.
+    let (_, page) = send(&app, get(format!("/assessments/{}?evidence_error=nav.logout&open=5", a.id))).await;
+    assert!(!String::from_utf8_lossy(&page).contains("data-testid=\"evidence-error\""));
+    // The page it returns to shows that row's evidence open, with the file's full SHA-256.
+    let (status, page) = send(&app, get(format!("/assessments/{}?notice=assess.evidence_added&open=5", a.id))).await;
+    let page = String::from_utf8_lossy(&page).to_string();
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("<details class=\"evidence\" open>"));
+    let hello = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
+    assert!(page.contains(&format!("data-testid=\"sha256\">{hello}</code>")), "the hash of 'hello' is on the page");
     let (status, page) = send(&app, get(format!("/assessments/{}/results", a.id))).await;
     assert_eq!(status, StatusCode::OK);
     assert!(String::from_utf8_lossy(&page).contains("<svg"));

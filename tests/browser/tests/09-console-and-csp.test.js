@@ -7,7 +7,8 @@ import { after, before, test } from 'node:test';
 import { BASE, DEMO_PASSWORD, OWNER, launch, loginOk, newContext } from '../lib/harness.js';
 
 const PUBLIC_PAGES = ['/login', '/signup', '/password/forgot', '/password/reset?token=not-a-real-token'];
-const SIGNED_IN_PAGES = ['/', '/suppliers', '/members', '/tokens', '/audit', '/orgs', '/settings'];
+// /settings last: the language is switched from there.
+const SIGNED_IN_PAGES = ['/', '/suppliers', '/members', '/tokens', '/audit', '/orgs', '/assessments', '/assessments/new', '/settings'];
 
 let browser;
 before(async () => {

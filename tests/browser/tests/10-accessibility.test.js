@@ -105,6 +105,17 @@ test('every form field on every page has a label, and error states stay accessib
   await page.goto('/orgs');
   await submit(page, '[data-testid=create-org]');
   await check();
+  // The self-assessment pages: the list, a new one, a demo assessment's answers and results.
+  for (const path of ['/assessments', '/assessments/new']) {
+    await page.goto(path);
+    await check();
+  }
+  await page.goto('/assessments');
+  const answers = await page.locator('[data-testid=assessments] tbody tr td:first-child a').first().getAttribute('href');
+  for (const path of [answers, `${answers}/results`]) {
+    await page.goto(path);
+    await check();
+  }
   await page.goto('/tokens');
   await page.locator('main form[action="/tokens"] #expires').fill('soon');
   await submit(page, '[data-testid=create-token]');

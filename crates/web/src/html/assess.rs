@@ -250,6 +250,12 @@ pub struct Row {
     pub evidence: Vec<EvidenceInfo>,
     pub comments: Vec<(String, String)>,
     pub levels: Vec<(u8, String)>,
+    /// The evidence and comments are shown open (the row that was just changed).
+    pub open: bool,
+    /// Why the last answer to this row was refused (without JavaScript).
+    pub error: Option<String>,
+    /// Why the last evidence for this row was refused.
+    pub evidence_error: Option<&'static str>,
 }
 
 #[derive(Template)]
@@ -331,7 +337,11 @@ fn build_rows(
                 idx,
                 id: item.req.id.clone(),
                 title: item.node.title.get(l).to_owned(),
-                text: item.node.text.get(l).to_owned(),
+                // The text is shown only when it says more than the title.
+                text: Some(item.node.text.get(l))
+                    .filter(|t| t.trim() != item.node.title.get(l).trim())
+                    .unwrap_or_default()
+                    .to_owned(),
                 group: item.groups.last().map(|(_, t)| t.get(l).to_owned()).unwrap_or_default(),
                 kind: item.kind,
                 status: a.map(|a| a.view.status.code().to_owned()).unwrap_or_default(),
@@ -360,38 +370,115 @@ fn build_rows(
                     .map(|x| (x.author.rsplit(':').next().unwrap_or("").to_owned(), x.body.clone()))
                     .collect(),
                 levels,
+                open: false,
+                error: None,
+                evidence_error: None,
             }
         })
         .collect()
+}
+
+#[derive(Deserialize)]
+struct AnswerQuery {
+    notice: Option<String>,
+    /// The row whose evidence and comments are shown open.
+    open: Option<usize>,
+    /// Why the evidence for the open row was refused: one of `EVIDENCE_ERRORS`.
+    evidence_error: Option<String>,
+}
+
+/// The reasons evidence can be refused for, as message keys.
+const EVIDENCE_ERRORS: [&str; 6] = [
+    "assess.err.evidence_empty",
+    "assess.err.evidence_size",
+    "assess.err.evidence_type",
+    "assess.err.evidence_mismatch",
+    "assess.err.evidence_url",
+    "assess.err.evidence",
+];
+
+/// The message key for a store error about evidence.
+fn evidence_error_key(message: &str) -> &'static str {
+    message_key(
+        message,
+        &[
+            (&["empty"], "assess.err.evidence_empty"),
+            (&["no file"], "assess.err.evidence_empty"),
+            (&["larger than"], "assess.err.evidence_size"),
+            (&["type is not accepted"], "assess.err.evidence_type"),
+            (&["does not match"], "assess.err.evidence_mismatch"),
+            (&["address"], "assess.err.evidence_url"),
+        ],
+    )
+    .unwrap_or("assess.err.evidence")
+}
+
+/// The key of the first entry of `table` whose fragments all occur in the store's
+/// (English) `message`, ignoring case.
+fn message_key(message: &str, table: &[(&[&str], &'static str)]) -> Option<&'static str> {
+    let m = message.to_ascii_lowercase();
+    table.iter().find(|(parts, _)| parts.iter().all(|p| m.contains(p))).map(|(_, key)| *key)
 }
 
 async fn answer_page(
     State(state): State<AppState>,
     c: Ctx,
     Path(id): Path<String>,
-    Query(q): Query<Notice>,
+    Query(q): Query<AnswerQuery>,
 ) -> PageResult {
     let t = tenant(&state, &c).await?;
-    let a = state.store.assessment(&t, &id).await.map_err(store_err(&c))?;
-    let plan = plan_for(&c, &a)?;
-    let answers = state.store.answers(&t, &id).await.map_err(store_err(&c))?;
-    let evidence = state.store.assessment_evidence(&t, &id).await.map_err(store_err(&c))?;
-    let comments = state.store.comments(&t, &id).await.map_err(store_err(&c))?;
-    let library = state.store.evidence_list(&t).await.map_err(store_err(&c))?;
-    let rows = build_rows(&c, &plan, &answers, &evidence, &comments);
-    let ch = chrome(&state, &c, "assess.title", q.notice.as_deref()).await;
-    Ok(render(&AnswerPage {
+    let evidence_error = q.evidence_error.and_then(|k| EVIDENCE_ERRORS.into_iter().find(|e| *e == k));
+    let open = q.open.map(|i| (i, evidence_error));
+    render_answers(&state, &c, &t, &id, q.notice.as_deref(), open, None).await
+}
+
+/// The answer page; `open` shows one row's evidence (with why evidence was refused),
+/// `error` a refused answer (row, message).
+async fn render_answers(
+    state: &AppState,
+    c: &Ctx,
+    t: &Tenant,
+    id: &str,
+    notice: Option<&str>,
+    open: Option<(usize, Option<&'static str>)>,
+    error: Option<(usize, String)>,
+) -> PageResult {
+    let a = state.store.assessment(t, id).await.map_err(store_err(c))?;
+    let plan = plan_for(c, &a)?;
+    let answers = state.store.answers(t, id).await.map_err(store_err(c))?;
+    let evidence = state.store.assessment_evidence(t, id).await.map_err(store_err(c))?;
+    let comments = state.store.comments(t, id).await.map_err(store_err(c))?;
+    let library = state.store.evidence_list(t).await.map_err(store_err(c))?;
+    let mut rows = build_rows(c, &plan, &answers, &evidence, &comments);
+    if let Some((i, evidence_error)) = open
+        && let Some(row) = rows.get_mut(i)
+    {
+        row.open = true;
+        row.evidence_error = evidence_error.map(|k| c.t().s(k));
+    }
+    let refused = error.is_some();
+    if let Some((i, message)) = error
+        && let Some(row) = rows.get_mut(i)
+    {
+        row.error = Some(message);
+    }
+    let ch = chrome(state, c, "assess.title", notice).await;
+    let mut resp = render(&AnswerPage {
         c: ch,
-        framework: fw_name(&a, lc(&c)),
+        framework: fw_name(&a, lc(c)),
         editable: mamori_assess::ensure_editable(a.state).is_ok() && t.role().at_least(Role::Assessor),
-        actions: allowed_actions(&t, &a),
+        actions: allowed_actions(t, &a),
         state_key: format!("assess.state.{}", a.state.code()),
         a,
         rows,
         library,
         statuses: STATUSES.to_vec(),
         self_checks: SELF_CHECKS.to_vec(),
-    }))
+    });
+    if refused {
+        *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(resp)
 }
 
 #[derive(Deserialize)]
@@ -420,19 +507,18 @@ fn opt(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_owned())
 }
 
-fn input_from(f: &AnswerForm) -> Result<AnswerInput, String> {
+/// The form's fields as an answer; an error is the message key of the offending field.
+fn input_from(f: &AnswerForm) -> Result<AnswerInput, &'static str> {
     let maturity = match opt(&f.maturity) {
-        Some(m) => Some(m.parse::<u8>().map_err(|_| "maturity: not a number".to_owned())?),
+        Some(m) => Some(m.parse::<u8>().map_err(|_| "assess.err.maturity")?),
         None => None,
     };
     let self_check = match opt(&f.self_check) {
-        Some(s) => {
-            Some(serde_json::from_value(serde_json::Value::String(s)).map_err(|_| "self_check: unknown".to_owned())?)
-        }
+        Some(s) => Some(serde_json::from_value(serde_json::Value::String(s)).map_err(|_| "assess.err.self_check")?),
         None => None,
     };
     let due_date = match opt(&f.due_date) {
-        Some(d) => Some(parse_date(&d).ok_or_else(|| "due_date: use YYYY-MM-DD".to_owned())?),
+        Some(d) => Some(parse_date(&d).ok_or("assess.err.due_date")?),
         None => None,
     };
     let status = opt(&f.status);
@@ -445,6 +531,22 @@ fn input_from(f: &AnswerForm) -> Result<AnswerInput, String> {
         owner: opt(&f.owner),
         due_date,
     })
+}
+
+/// The message key explaining a refused answer, from the validator's message (which names
+/// the field by its JSON pointer); None when there is no better wording than the message.
+fn answer_error_key(message: &str) -> Option<&'static str> {
+    message_key(
+        message,
+        &[
+            (&["/na_reason", "non-empty reason"], "assess.err.na_reason"),
+            (&["/status", "required"], "assess.err.status"),
+            (&["/status", "missing"], "assess.err.status"),
+            (&["/maturity"], "assess.err.maturity"),
+            (&["characters exceeds"], "assess.err.too_long"),
+            (&["control character"], "assess.err.control"),
+        ],
+    )
 }
 
 #[derive(Template)]
@@ -467,13 +569,16 @@ async fn save_answer(
 ) -> PageResult {
     let t = tenant(&state, &c).await?;
     let htmx = headers.contains_key("hx-request");
+    let tr = c.t();
     let result = match input_from(&f) {
         Ok(input) => state.store.save_answer(&t, &id, &f.requirement, &input).await.map_err(|e| match e {
-            StoreError::Invalid { message, .. } => Ok(message),
-            StoreError::Conflict(m) => Ok(m),
+            StoreError::Invalid { message, .. } => {
+                Ok(answer_error_key(&message).map_or(message, |k| tr.s(k).to_owned()))
+            }
+            StoreError::Conflict(_) => Ok(tr.s("assess.read_only").to_owned()),
             other => Err(other),
         }),
-        Err(m) => Err(Ok(m)),
+        Err(key) => Err(Ok(tr.s(key).to_owned())),
     };
     let error = match result {
         Ok(_) => None,
@@ -492,21 +597,12 @@ async fn save_answer(
             percent: a.progress_percent(),
         }));
     }
-    if let Some(message) = error {
-        let ch = chrome(&state, &c, "assess.title", None).await;
-        let mut resp = render(&Saved {
-            c: ch,
-            ok: false,
-            message,
-            answered: a.answered,
-            total: a.total,
-            percent: a.progress_percent(),
-        });
-        *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(resp);
-    }
     let plan = plan_for(&c, &a)?;
     let pos = plan.position(&f.requirement).unwrap_or(0);
+    if let Some(message) = error {
+        // Without JavaScript: the whole page again, the message next to the refused answer.
+        return render_answers(&state, &c, &t, &id, None, None, Some((pos, message))).await;
+    }
     let anchor = if f.go == "next" { (pos + 1).min(plan.items.len().saturating_sub(1)) } else { pos };
     Ok(Redirect::to(&format!("/assessments/{id}?notice=assess.saved#r-{anchor}")).into_response())
 }
@@ -546,7 +642,7 @@ async fn comment(
     state.store.add_comment(&t, &id, &f.requirement, &f.body).await.map_err(store_err(&c))?;
     let a = state.store.assessment(&t, &id).await.map_err(store_err(&c))?;
     let pos = plan_for(&c, &a)?.position(&f.requirement).unwrap_or(0);
-    Ok(Redirect::to(&format!("/assessments/{id}#r-{pos}")).into_response())
+    Ok(Redirect::to(&format!("/assessments/{id}?open={pos}#r-{pos}")).into_response())
 }
 
 // ---------- evidence ----------
@@ -566,26 +662,44 @@ async fn upload_evidence(
             "file" => {
                 let name = field.file_name().unwrap_or("").to_owned();
                 let mime = field.content_type().map(str::to_owned);
-                let bytes = field.bytes().await.map_err(|_| {
-                    PageError::Store(c.t(), StoreError::Invalid { field: "file", message: "no file was sent".into() })
-                })?;
-                file = Some(NewFileEvidence { name, mime, bytes: bytes.to_vec(), expires_on: None });
+                file = field.bytes().await.ok().map(|bytes| NewFileEvidence {
+                    name,
+                    mime,
+                    bytes: bytes.to_vec(),
+                    expires_on: None,
+                });
             }
             _ => {}
         }
     }
-    let mut file = file.ok_or_else(|| {
-        PageError::Store(c.t(), StoreError::Invalid { field: "file", message: "no file was sent".into() })
-    })?;
-    file.expires_on = expires;
-    state.store.add_file_evidence(&t, file, Some((&id, &requirement))).await.map_err(store_err(&c))?;
-    back_to(&state, &c, &t, &id, &requirement).await
+    let result = match file {
+        Some(mut file) => {
+            file.expires_on = expires;
+            state.store.add_file_evidence(&t, file, Some((&id, &requirement))).await.map(|_| ())
+        }
+        None => Err(StoreError::Invalid { field: "file", message: "no file was sent".into() }),
+    };
+    back_to(&state, &c, &t, &id, &requirement, result).await
 }
 
-async fn back_to(state: &AppState, c: &Ctx, t: &Tenant, id: &str, requirement: &str) -> PageResult {
+/// Back to the requirement's row with its evidence open: a notice when the evidence was
+/// added, the reason when it was refused; other errors are shown as an error page.
+async fn back_to(
+    state: &AppState,
+    c: &Ctx,
+    t: &Tenant,
+    id: &str,
+    requirement: &str,
+    result: Result<(), StoreError>,
+) -> PageResult {
+    let outcome = match result {
+        Ok(()) => "notice=assess.evidence_added".to_owned(),
+        Err(StoreError::Invalid { message, .. }) => format!("evidence_error={}", evidence_error_key(&message)),
+        Err(e) => return Err(PageError::Store(c.t(), e)),
+    };
     let a = state.store.assessment(t, id).await.map_err(store_err(c))?;
     let pos = plan_for(c, &a)?.position(requirement).unwrap_or(0);
-    Ok(Redirect::to(&format!("/assessments/{id}?notice=assess.evidence_added#r-{pos}")).into_response())
+    Ok(Redirect::to(&format!("/assessments/{id}?{outcome}&open={pos}#r-{pos}")).into_response())
 }
 
 #[derive(Deserialize)]
@@ -606,8 +720,8 @@ async fn link_evidence(
 ) -> PageResult {
     let t = tenant(&state, &c).await?;
     let new = NewLinkEvidence { name: f.name, url: f.url, expires_on: opt(&f.expires_on) };
-    state.store.add_link_evidence(&t, new, Some((&id, &f.requirement))).await.map_err(store_err(&c))?;
-    back_to(&state, &c, &t, &id, &f.requirement).await
+    let result = state.store.add_link_evidence(&t, new, Some((&id, &f.requirement))).await.map(|_| ());
+    back_to(&state, &c, &t, &id, &f.requirement, result).await
 }
 
 #[derive(Deserialize)]
@@ -623,8 +737,8 @@ async fn attach_evidence(
     Form(f): Form<AttachForm>,
 ) -> PageResult {
     let t = tenant(&state, &c).await?;
-    state.store.attach_evidence(&t, &f.evidence, &id, &f.requirement).await.map_err(store_err(&c))?;
-    back_to(&state, &c, &t, &id, &f.requirement).await
+    let result = state.store.attach_evidence(&t, &f.evidence, &id, &f.requirement).await;
+    back_to(&state, &c, &t, &id, &f.requirement, result).await
 }
 
 /// Downloads stored evidence as an attachment; links redirect to their address.
@@ -671,8 +785,9 @@ struct ResultsPage {
     bars: Option<String>,
     trend: Option<String>,
     sector: Option<String>,
-    gaps: Vec<(String, String, String)>,
-    gaps_star4: Vec<(String, String, String)>,
+    /// (requirement, title, current status, row on the answer page)
+    gaps: Vec<(String, String, String, usize)>,
+    gaps_star4: Vec<(String, String, String, usize)>,
     is_scs: bool,
     actions: Vec<(&'static str, String)>,
     sources: Vec<(String, String)>,
@@ -711,6 +826,7 @@ async fn results_page(
                     g.requirement.clone(),
                     title,
                     mamori_report::status_label(l, g.current_status.as_deref().unwrap_or("")).to_owned(),
+                    plan.position(&g.requirement).unwrap_or(0),
                 )
             })
             .collect::<Vec<_>>()
