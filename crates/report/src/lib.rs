@@ -7,6 +7,7 @@ pub mod formats;
 pub mod html;
 #[cfg(feature = "pdf")]
 pub mod pdf;
+pub mod sections;
 pub mod xlsx;
 
 use std::collections::BTreeMap;
