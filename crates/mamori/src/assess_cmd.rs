@@ -107,7 +107,7 @@ async fn export(store: &Store, id: &str, format: &str, lang: &str) -> anyhow::Re
             })?
         }
         "html" => mamori_report::html::report(&input, lang).into_bytes(),
-        "pdf" => pdf(&input, lang)?,
+        "pdf" => mamori_report::pdf::report(&input, lang)?,
         other => bail!("--format must be xlsx, csv, json, oscal, pdf or html, not '{other}'"),
     })
 }
@@ -123,16 +123,6 @@ fn uuid_seed() -> String {
         r.r#gen::<u16>() & 0xfff,
         (r.r#gen::<u16>() & 0x3fff) | 0x8000
     )
-}
-
-#[cfg(feature = "pdf")]
-fn pdf(input: &mamori_report::ReportInput<'_>, lang: mamori_assess::Lang) -> anyhow::Result<Vec<u8>> {
-    Ok(mamori_report::pdf::report(input, lang)?)
-}
-
-#[cfg(not(feature = "pdf"))]
-fn pdf(_: &mamori_report::ReportInput<'_>, _: mamori_assess::Lang) -> anyhow::Result<Vec<u8>> {
-    bail!("this build has no PDF support; rebuild with the 'pdf' feature, or export --format html and print it")
 }
 
 async fn import(store: &Store, file: &Path, id: Option<String>) -> anyhow::Result<()> {

@@ -20,6 +20,16 @@ fn esc(s: &str) -> String {
         .collect()
 }
 
+/// The top of a chart's scale: `max`, or 1 when it is not a positive number.
+pub(crate) fn scale_max(max: f64) -> f64 {
+    if max.is_finite() && max > 0.0 { max } else { 1.0 }
+}
+
+/// The points of a trend that have an overall value, as (date, value), oldest first.
+pub(crate) fn trend_values(series: &TrendSeries) -> Vec<(String, f64)> {
+    series.points.iter().filter_map(|p| p.overall.map(|v| (p.date.to_string(), v))).collect()
+}
+
 /// Horizontal bars, one per category, with the value at the end of each bar.
 pub fn bars_svg(series: &BarSeries, lang: Lang) -> String {
     let row = 22.0;
@@ -27,7 +37,7 @@ pub fn bars_svg(series: &BarSeries, lang: Lang) -> String {
     let bar_w = 300.0;
     let height = 20.0 + row * series.bars.len() as f64;
     let width = label_w + bar_w + 70.0;
-    let max = if series.max.is_finite() && series.max > 0.0 { series.max } else { 1.0 };
+    let max = scale_max(series.max);
     let mut out = String::new();
     let title = match lang {
         Lang::Ja => "カテゴリ別棒グラフ",
@@ -64,7 +74,7 @@ pub fn bars_svg(series: &BarSeries, lang: Lang) -> String {
 pub fn trend_svg(series: &TrendSeries, lang: Lang) -> String {
     let (width, height) = (560.0, 240.0);
     let (left, right, top, bottom) = (44.0, 48.0, 20.0, 40.0);
-    let max = if series.max.is_finite() && series.max > 0.0 { series.max } else { 1.0 };
+    let max = scale_max(series.max);
     let title = match lang {
         Lang::Ja => "推移",
         Lang::En => "Trend",
@@ -87,7 +97,7 @@ pub fn trend_svg(series: &TrendSeries, lang: Lang) -> String {
             ty = y + 4.0
         );
     }
-    let pts: Vec<_> = series.points.iter().filter_map(|p| p.overall.map(|v| (p, v))).collect();
+    let pts = trend_values(series);
     let n = pts.len();
     let x_of = |i: usize| if n <= 1 { left + plot_w / 2.0 } else { left + plot_w * i as f64 / (n - 1) as f64 };
     let y_of = |v: f64| top + plot_h - plot_h * v.clamp(0.0, max) / max;
@@ -97,7 +107,7 @@ pub fn trend_svg(series: &TrendSeries, lang: Lang) -> String {
         let _ =
             write!(out, r##"<polyline points="{}" fill="none" stroke="#1f6fb2" stroke-width="2"/>"##, line.join(" "));
     }
-    for (i, (p, v)) in pts.iter().enumerate() {
+    for (i, (date, v)) in pts.iter().enumerate() {
         let _ = write!(
             out,
             r##"<circle cx="{x:.1}" cy="{y:.1}" r="4" fill="#1f6fb2"/><text x="{x:.1}" y="{ly:.1}" text-anchor="middle">{v:.1}</text><text x="{x:.1}" y="{dy}" text-anchor="middle">{d}</text>"##,
@@ -105,7 +115,7 @@ pub fn trend_svg(series: &TrendSeries, lang: Lang) -> String {
             y = y_of(*v),
             ly = y_of(*v) - 8.0,
             dy = height - bottom + 16.0,
-            d = p.date,
+            d = date,
         );
     }
     out.push_str("</svg>");

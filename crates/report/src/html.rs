@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use mamori_assess::{Lang, SecurityActionBand, radar_svg};
 use mamori_store::assess::SchemeScores;
 
-use crate::{ReportInput, charts, num, pick, status_label};
+use crate::{ReportInput, charts, num, pick, sections};
 
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
@@ -100,94 +100,57 @@ pub fn headline(input: &ReportInput<'_>, lang: Lang) -> Vec<(String, String)> {
 
 /// A complete, printable HTML document (styles from `/static/report.css`, no script).
 pub fn report(input: &ReportInput<'_>, lang: Lang) -> String {
-    let info = input.info;
     let l = lang;
+    let t = sections::titles(l);
     let mut o = String::with_capacity(64 * 1024);
-    let fw_name = input.plan.framework.name.get(if l == Lang::Ja { "ja" } else { "en" });
     let _ = write!(
         o,
-        r#"<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title><link rel="stylesheet" href="/static/report.css"></head><body class="report"><h1>{title}</h1><dl class="meta"><dt>{org_l}</dt><dd>{org}</dd><dt>{fw_l}</dt><dd>{fw} ({ver})</dd><dt>{scope_l}</dt><dd>{scope}</dd><dt>{state_l}</dt><dd>{state}</dd><dt>{date_l}</dt><dd>{date}</dd><dt>{prog_l}</dt><dd>{ans}/{tot}</dd></dl>"#,
-        lang = pick(l, "ja", "en"),
-        title = esc(&info.title),
-        org_l = pick(l, "組織", "Organization"),
-        org = esc(input.org_name),
-        fw_l = pick(l, "フレームワーク", "Framework"),
-        fw = esc(fw_name),
-        ver = esc(&info.framework_version),
-        scope_l = pick(l, "範囲", "Scope"),
-        scope = esc(&format!("{} / {}", info.scope_kind, info.scope_name)),
-        state_l = pick(l, "状態", "State"),
-        state = info.state.code(),
-        date_l = pick(l, "評価日", "Assessed on"),
-        date = esc(&info.assessed_on),
-        prog_l = pick(l, "回答数", "Answered"),
-        ans = info.answered,
-        tot = info.total,
+        r#"<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title><link rel="stylesheet" href="/static/report.css"></head><body class="report"><h1>{title}</h1><dl class="meta">"#,
+        lang = sections::code(l),
+        title = esc(&input.info.title),
     );
-    let _ = write!(o, "<h2>{}</h2><table class=\"scores\"><tbody>", pick(l, "スコア", "Scores"));
+    for (k, v) in sections::meta(input, l) {
+        let _ = write!(o, "<dt>{k}</dt><dd>{}</dd>", esc(&v));
+    }
+    let _ = write!(o, "</dl><h2>{}</h2><table class=\"scores\"><tbody>", t.scores);
     for (k, v) in headline(input, l) {
         let _ = write!(o, "<tr><th scope=\"row\">{}</th><td>{}</td></tr>", esc(&k), esc(&v));
     }
     o.push_str("</tbody></table>");
     if let Some(r) = &input.scores.radar {
-        let _ = write!(
-            o,
-            "<h2>{}</h2><figure>{}</figure>",
-            pick(l, "レーダーチャート", "Radar chart"),
-            radar_svg(r, 520, l)
-        );
+        let _ = write!(o, "<h2>{}</h2><figure>{}</figure>", t.radar, radar_svg(r, 520, l));
     }
     if let Some(b) = &input.scores.bars {
-        let _ =
-            write!(o, "<h2>{}</h2><figure>{}</figure>", pick(l, "カテゴリ別", "By category"), charts::bars_svg(b, l));
+        let _ = write!(o, "<h2>{}</h2><figure>{}</figure>", t.bars, charts::bars_svg(b, l));
     }
-    if let Some(t) = input.trend.filter(|t| !t.points.is_empty()) {
-        let _ = write!(o, "<h2>{}</h2><figure>{}</figure>", pick(l, "推移", "Trend"), charts::trend_svg(t, l));
+    if let Some(tr) = input.trend.filter(|tr| !tr.points.is_empty()) {
+        let _ = write!(o, "<h2>{}</h2><figure>{}</figure>", t.trend, charts::trend_svg(tr, l));
     }
-    let _ = write!(o, "<h2>{}</h2>", pick(l, "優先順位付きギャップ（ロードマップ）", "Prioritised gaps (roadmap)"));
-    if input.scores.gaps.is_empty() {
-        let _ = write!(o, "<p>{}</p>", pick(l, "ギャップはありません。", "No gaps."));
+    let _ = write!(o, "<h2>{}</h2>", t.gaps);
+    let gaps = sections::gap_rows(input, l);
+    if gaps.is_empty() {
+        let _ = write!(o, "<p>{}</p>", t.no_gaps);
     } else {
-        let _ = write!(o, "<ol class=\"gaps\">");
-        for g in input.scores.gaps.iter().take(50) {
-            let title = input
-                .plan
-                .item(&g.requirement)
-                .map(|i| i.node.title.get(pick(l, "ja", "en")).to_owned())
-                .unwrap_or_default();
-            let _ = write!(
-                o,
-                "<li><strong>{}</strong> {} — {}</li>",
-                esc(&g.requirement),
-                esc(&title),
-                status_label(l, g.current_status.as_deref().unwrap_or(""))
-            );
+        o.push_str("<ol class=\"gaps\">");
+        for g in gaps {
+            let _ = write!(o, "<li><strong>{}</strong> {} — {}</li>", esc(&g.id), esc(&g.title), g.status);
         }
         o.push_str("</ol>");
     }
     let _ = write!(
         o,
         "<h2>{}</h2><table class=\"answers\"><thead><tr><th>ID</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-        pick(l, "回答一覧", "Answers"),
-        pick(l, "要求事項", "Requirement"),
-        pick(l, "実施状況", "Status"),
-        pick(l, "成熟度", "Maturity"),
-        pick(l, "推論元", "Inferred from"),
+        t.answers, t.requirement, t.status, t.maturity, t.inferred,
     );
-    for item in &input.plan.items {
-        let a = input.answers.get(&item.req.id);
-        let inferred = a.and_then(|a| a.inferred.as_ref()).map(|i| {
-            let from: Vec<_> = i.provenance.from.iter().map(|s| s.source.as_str()).collect();
-            format!("{} {}", i.source_framework, from.join(", "))
-        });
+    for r in sections::answer_rows(input, l) {
         let _ = write!(
             o,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&item.req.id),
-            esc(item.node.title.get(pick(l, "ja", "en"))),
-            status_label(l, a.map(|a| a.view.status.code()).unwrap_or("")),
-            a.and_then(|a| a.view.maturity).map(|m| m.to_string()).unwrap_or_default(),
-            esc(&inferred.unwrap_or_default()),
+            esc(&r.id),
+            esc(&r.title),
+            r.status,
+            r.maturity.map(|m| m.to_string()).unwrap_or_default(),
+            esc(&r.inferred),
         );
     }
     o.push_str("</tbody></table></body></html>");

@@ -1,12 +1,15 @@
 //! Reports and round trips for assessments: XLSX/CSV/JSON/OSCAL exports, XLSX import, SVG charts, printable HTML and PDF.
 //!
 //! The crate turns what the store returns into files; it does no database or network IO.
+//!
+//! PDF reports embed a subset of IPAexGothic (`fonts/ipaexg.ttf`), distributed under the IPA Font License
+//! Agreement v1.0, whose text is in `fonts/IPA_Font_License.txt`.
 
 pub mod charts;
 pub mod formats;
 pub mod html;
-#[cfg(feature = "pdf")]
 pub mod pdf;
+pub mod sections;
 pub mod xlsx;
 
 use std::collections::BTreeMap;

@@ -300,3 +300,38 @@ async fn a_submitted_scs_assessment_is_attested_through_the_api_and_an_unmet_lev
     assert_eq!(record["state"], "in_review");
     assert_eq!(record["framework_id"], mamori_catalog::builtin::SCS);
 }
+
+#[tokio::test]
+async fn the_pdf_report_downloads_for_its_owner_and_is_404_for_another_tenant() {
+    let e = env().await;
+    let (a_t, a_user) = member(&e.store, "acme", "p@acme.example", Role::Owner).await;
+    let (b_t, b_user) = member(&e.store, "rival", "p@rival.example", Role::Owner).await;
+    let a = e.store.create_assessment(&a_t, new_assessment(mamori_catalog::builtin::GUIDELINES_3_0)).await.unwrap();
+    let app = router(&e.store);
+    let (ta, tb) = (token(&e.store, &a_t).await, token(&e.store, &b_t).await);
+    let cookie = |session: String| format!("mamori_session={session}");
+    let (ca, cb) = (
+        cookie(e.store.create_session(&a_user, Some(a_t.org_id())).await.unwrap()),
+        cookie(e.store.create_session(&b_user, Some(b_t.org_id())).await.unwrap()),
+    );
+    let api = |tok: &str| bearer("GET", &format!("/api/v1/assessments/{}/export/pdf?lang=en", a.id), tok, None);
+    let web = |c: &str| {
+        Request::get(format!("/assessments/{}/export/pdf?lang=ja", a.id))
+            .header(header::COOKIE, c.to_owned())
+            .body(Body::empty())
+            .unwrap()
+    };
+    for (req, lang) in [(api(&ta), "en"), (web(&ca), "ja")] {
+        let resp = app.clone().oneshot(req).await.unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        assert_eq!(resp.headers()[header::CONTENT_TYPE], "application/pdf");
+        let disposition = resp.headers()[header::CONTENT_DISPOSITION].to_str().unwrap().to_owned();
+        assert_eq!(disposition, format!("attachment; filename=\"assessment-{}.{lang}.pdf\"", a.id));
+        let body = resp.into_body().collect().await.unwrap().to_bytes();
+        assert!(body.starts_with(b"%PDF-") && body.windows(10).any(|w| w == b"/FontFile2"));
+    }
+    let (status, _) = send(&app, api(&tb)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = send(&app, web(&cb)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -402,8 +402,13 @@ pub(crate) async fn export_file(
             ("application/json", "oscal.json", bytes)
         }
         "html" => ("text/html; charset=utf-8", "html", mamori_report::html::report(&input, lang).into_bytes()),
-        #[cfg(feature = "pdf")]
-        "pdf" => ("application/pdf", "pdf", mamori_report::pdf::report(&input, lang).map_err(r)?),
+        "pdf" => {
+            let ext = match lang {
+                mamori_assess::Lang::Ja => "ja.pdf",
+                mamori_assess::Lang::En => "en.pdf",
+            };
+            ("application/pdf", ext, mamori_report::pdf::report(&input, lang).map_err(r)?)
+        }
         _ => return Err(ExportFail::Unsupported),
     };
     Ok(ExportedFile { mime, name: format!("{base}.{ext}"), bytes })
