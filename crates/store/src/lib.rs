@@ -118,6 +118,14 @@ impl Store {
                             // Up to 64 MiB of page cache (filled only as pages are read), so
                             // large indexes stay in memory during bulk STIX ingest.
                             .pragma("cache_size", "-65536")
+                            // Checkpoint once the WAL holds 64 MiB instead of SQLite's 4 MiB: a
+                            // bulk ingest dirties index pages all over the file, and each
+                            // checkpoint writes every page dirtied since the last one once, so
+                            // rarer checkpoints write the hot pages fewer times. Crash safety is
+                            // unchanged (WAL, synchronous=NORMAL); the WAL file is cut back to
+                            // 64 MiB after a checkpoint.
+                            .pragma("wal_autocheckpoint", "16384")
+                            .pragma("journal_size_limit", "67108864")
                     });
                 let db = Database::connect(opts).await.map_err(StoreError::from)?;
                 Ok(Store { db, sqlite_file: Some(file), catalog_cache: Default::default(), chain_secret: None })

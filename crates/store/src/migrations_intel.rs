@@ -1,5 +1,6 @@
 //! Migration `M0003Intel`: sharing circles, collections, STIX objects, TAXII status
-//! resources and the reporting flow of the information-sharing hub.
+//! resources and the reporting flow of the information-sharing hub; `M0006IntelIngest`:
+//! fewer random-order indexes on STIX objects, for bulk ingest.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::{
@@ -196,5 +197,24 @@ impl MigrationTrait for M0003Intel {
         m.create_index(idx("idx_intel_reports_circle", IntelReports::Table, &[IntelCol::CircleId, IntelCol::State]))
             .await?;
         Ok(())
+    }
+}
+
+pub(crate) struct M0006IntelIngest;
+
+impl MigrationName for M0006IntelIngest {
+    fn name(&self) -> &str {
+        "m0006_intel_ingest"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0006IntelIngest {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        // Every lookup by STIX id also names the collection(s), which the unique
+        // (collection_id, stix_id, version_micros) index serves. Keyed by random UUIDs, each
+        // such index costs about one page write per stored object, the largest cost of a bulk
+        // ingest once the indexes outgrow the page cache.
+        m.drop_index(Index::drop().name("idx_intel_objects_stix_id").table(IntelObjects::Table).to_owned()).await
     }
 }
