@@ -89,6 +89,7 @@ pub struct Store {
     db: DatabaseConnection,
     sqlite_file: Option<PathBuf>,
     catalog_cache: catalog::SharedCache,
+    match_cache: intel::MatchCache,
     chain_secret: Option<SecretKey>,
 }
 
@@ -128,7 +129,13 @@ impl Store {
                             .pragma("journal_size_limit", "67108864")
                     });
                 let db = Database::connect(opts).await.map_err(StoreError::from)?;
-                Ok(Store { db, sqlite_file: Some(file), catalog_cache: Default::default(), chain_secret: None })
+                Ok(Store {
+                    db,
+                    sqlite_file: Some(file),
+                    catalog_cache: Default::default(),
+                    match_cache: Default::default(),
+                    chain_secret: None,
+                })
             }
             DbConfig::Postgres { url } => {
                 let mut opts = ConnectOptions::new(url.clone());
@@ -138,7 +145,13 @@ impl Store {
                     .acquire_timeout(Duration::from_secs(10))
                     .sqlx_logging(false);
                 let db = Database::connect(opts).await.map_err(StoreError::from)?;
-                Ok(Store { db, sqlite_file: None, catalog_cache: Default::default(), chain_secret: None })
+                Ok(Store {
+                    db,
+                    sqlite_file: None,
+                    catalog_cache: Default::default(),
+                    match_cache: Default::default(),
+                    chain_secret: None,
+                })
             }
         }
     }
@@ -200,6 +213,10 @@ impl Store {
 
     pub(crate) fn catalog_cache(&self) -> &catalog::SharedCache {
         &self.catalog_cache
+    }
+
+    pub(crate) fn match_cache(&self) -> &intel::MatchCache {
+        &self.match_cache
     }
 }
 
