@@ -188,7 +188,7 @@ enum BenchCmd {
         #[arg(long, default_value_t = 5)]
         runs: u32,
     },
-    /// TAXII ingest and first-page latency at 1k, 10k, 100k and 1M objects (SQLite).
+    /// TAXII ingest and first-page latency at 1k, 10k, 100k and 1M objects, then matching (SQLite).
     Taxii {
         #[arg(long, default_value_t = 100_000)]
         objects: usize,
