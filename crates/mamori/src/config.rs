@@ -18,7 +18,8 @@ pub struct DbArgs {
     #[arg(long, env = "MAMORI_DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<String>,
     /// A TOML file with any of: listen, data_dir, database_url, log_format, public_url,
-    /// secure_cookies, body_limit, request_timeout_secs, dev, login_burst, login_per_minute.
+    /// secure_cookies, body_limit, request_timeout_secs, dev, login_burst, login_per_minute,
+    /// api_burst, api_per_minute.
     #[arg(long, env = "MAMORI_CONFIG", global = true)]
     pub config: Option<PathBuf>,
 }
@@ -38,6 +39,9 @@ pub struct FileConfig {
     pub dev: Option<bool>,
     pub login_burst: Option<u32>,
     pub login_per_minute: Option<u32>,
+    /// REST and TAXII requests allowed at once per token or credential (then refilled per minute).
+    pub api_burst: Option<u32>,
+    pub api_per_minute: Option<u32>,
 }
 
 impl FileConfig {

@@ -213,7 +213,7 @@ enum BenchCmd {
         #[arg(long, default_value_t = 5)]
         runs: u32,
     },
-    /// TAXII ingest and first-page latency at 1k, 10k, 100k and 1M objects (SQLite).
+    /// TAXII ingest and first-page latency at 1k, 10k, 100k and 1M objects, then matching (SQLite).
     Taxii {
         #[arg(long, default_value_t = 100_000)]
         objects: usize,
@@ -474,6 +474,12 @@ async fn serve(
     }
     if let Some(n) = login_per_minute {
         config.login_per_minute = n.clamp(1, 100_000);
+    }
+    if let Some(n) = file.api_burst {
+        config.api_burst = n.clamp(1, 1_000_000);
+    }
+    if let Some(n) = file.api_per_minute {
+        config.api_per_minute = n.clamp(1, 1_000_000);
     }
     if let Some(limit) = file.body_limit {
         config.body_limit = limit.clamp(1024, 512 * 1024 * 1024);

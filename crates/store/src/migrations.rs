@@ -17,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(crate::assess::migration::M0004Assess),
             Box::new(crate::chain::migration::M0005Chain),
             Box::new(crate::migrations_intel::M0006Federation),
+            Box::new(crate::migrations_intel::M0007IntelIngest),
         ]
     }
 }

@@ -1,7 +1,8 @@
 //! Migration `M0003Intel`: sharing circles, collections, STIX objects, TAXII status
 //! resources and the reporting flow of the information-sharing hub. Migration
 //! `M0006Federation`: federation peers (remote TAXII collections) with their sync state, and
-//! the peer each pulled object came from.
+//! the peer each pulled object came from. `M0007IntelIngest`: fewer random-order indexes on
+//! STIX objects, for bulk ingest.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::{
@@ -257,5 +258,24 @@ impl MigrationTrait for M0006Federation {
         )
         .await?;
         Ok(())
+    }
+}
+
+pub(crate) struct M0007IntelIngest;
+
+impl MigrationName for M0007IntelIngest {
+    fn name(&self) -> &str {
+        "m0007_intel_ingest"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0007IntelIngest {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        // Every lookup by STIX id also names the collection(s), which the unique
+        // (collection_id, stix_id, version_micros) index serves. Keyed by random UUIDs, each
+        // such index costs about one page write per stored object, the largest cost of a bulk
+        // ingest once the indexes outgrow the page cache.
+        m.drop_index(Index::drop().name("idx_intel_objects_stix_id").table(IntelObjects::Table).to_owned()).await
     }
 }

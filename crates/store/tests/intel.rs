@@ -190,6 +190,40 @@ async fn circles_and_collections_are_isolated_between_members_of_different_circl
     assert!(m.results.is_empty(), "matching never uses indicators of other circles");
 }
 
+#[tokio::test]
+async fn cached_matching_follows_ingests_and_deletes_and_stays_per_caller() {
+    let s = store().await;
+    let hub = org_tenant(&s, "sharing-hub").await;
+    let coll = shared(&s, &hub, "auto-isac", "shared").await;
+    let sakura = user_tenant(&s, "owner@sakura-motors.example").await;
+    let hokuto = user_tenant(&s, "owner@hokuto-precision.example").await;
+    let probes: Vec<String> = vec!["10.9.0.7".into(), "10.9.0.8".into()];
+    let matched = |r: mamori_store::intel::MatchReport| -> Vec<String> {
+        r.results.into_iter().flat_map(|m| m.matches.into_iter().map(|h| h.indicator_id)).collect()
+    };
+    assert!(matched(s.intel_match(&sakura, &probes).await.unwrap()).is_empty());
+    s.intel_ingest(&hub, &coll, vec![indicator(7, Some(Tlp::Green), T0)], Vec::new(), &IngestOptions::default())
+        .await
+        .unwrap();
+    let green = "indicator--00000000-0000-4000-8000-000000000007".to_owned();
+    assert_eq!(matched(s.intel_match(&sakura, &probes).await.unwrap()), vec![green.clone()], "an ingest invalidates");
+    // An AMBER indicator for sakura only: the cache is per caller scope, in either order.
+    let amber = IngestOptions { recipients: vec![Recipient::Org(sakura.org_id().to_owned())], ..Default::default() };
+    s.intel_ingest(&hub, &coll, vec![indicator(8, Some(Tlp::Amber), T0)], Vec::new(), &amber).await.unwrap();
+    assert_eq!(matched(s.intel_match(&hokuto, &probes).await.unwrap()), vec![green.clone()]);
+    let mut both = matched(s.intel_match(&sakura, &probes).await.unwrap());
+    both.sort();
+    assert_eq!(both, vec![green.clone(), "indicator--00000000-0000-4000-8000-000000000008".to_owned()]);
+    assert_eq!(matched(s.intel_match(&hokuto, &probes).await.unwrap()), vec![green.clone()]);
+    // A duplicate POST stores nothing and keeps the cache; a delete invalidates it.
+    s.intel_ingest(&hub, &coll, vec![indicator(7, Some(Tlp::Green), T0)], Vec::new(), &IngestOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(matched(s.intel_match(&hokuto, &probes).await.unwrap()), vec![green.clone()]);
+    s.intel_delete(&hub, &coll, &green, VersionSel::all(), None).await.unwrap();
+    assert!(matched(s.intel_match(&hokuto, &probes).await.unwrap()).is_empty(), "a delete invalidates");
+}
+
 /// A small deterministic generator, so the property test needs no extra dependency.
 struct Lcg(u64);
 impl Lcg {

@@ -22,10 +22,11 @@ use sea_orm::sea_query::{Expr, ExprTrait, Order, Query};
 use sea_orm::{ConnectionTrait, QueryResult, TransactionTrait};
 use serde::Serialize;
 
-pub use matching::{MAX_OBSERVABLES, MatchHit, MatchProblem, MatchReport, MatchResult};
+pub(crate) use matching::MatchCache;
+pub use matching::{MAX_OBSERVABLES, MatchHit, MatchProblem, MatchReport, MatchResult, VisibleIndicator};
 pub use objects::{
     IngestOptions, IngestOutcome, ObjectFilter, ObjectPage, ObjectRow, StatusDetail, StatusRecord, VersionSel,
-    VisibleIndicator, rejection_details,
+    rejection_details,
 };
 pub use peers::{INTERVAL_SECS, PeerCredentials, PeerInfo, PeerInput, PeerState, RunResult};
 pub use reports::{NewReport, ReportInfo, ReportState, SanitiseOptions};

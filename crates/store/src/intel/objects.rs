@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 
 use super::schema::*;
 use super::sql::{Sql, like_escape};
-use super::{CollectionInfo, circle_by_id, is_analyst};
+use super::{CollectionInfo, Scope, circle_by_id, is_analyst};
 use crate::audit::{self, Event};
 use crate::{Store, StoreError, Tenant, now_ms};
 
@@ -505,6 +505,19 @@ impl Store {
         with_body: bool,
     ) -> Result<ObjectPage, StoreError> {
         let scope = self.intel_scope(tenant).await?;
+        self.objects_page_in(&scope, collection, filter, after, limit, with_body).await
+    }
+
+    /// [`Store::intel_objects_page`] for a scope computed by the caller.
+    pub(crate) async fn objects_page_in(
+        &self,
+        scope: &Scope,
+        collection: Option<&str>,
+        filter: &ObjectFilter,
+        after: Option<(i64, i64)>,
+        limit: u32,
+        with_body: bool,
+    ) -> Result<ObjectPage, StoreError> {
         let collections: Vec<String> = match collection {
             Some(c) if scope.readable.iter().any(|r| r == c) => vec![c.to_owned()],
             Some(_) => return Err(StoreError::Forbidden("no read access to this collection")),
@@ -573,6 +586,14 @@ impl Store {
             }
         }
         let txn = self.conn().begin().await?;
+        // Every change to the stored objects moves the clock (the matching cache keys on it);
+        // a delete burns one row id.
+        let tick = Query::update()
+            .table(IntelClock::Table)
+            .value(IntelCol::LastRowId, Expr::col(IntelCol::LastRowId).add(1))
+            .and_where(Expr::col(IntelCol::Id).eq(1))
+            .to_owned();
+        txn.execute(&tick).await?;
         for chunk in row_ids.chunks(LOOKUP_CHUNK) {
             let q = Query::delete()
                 .from_table(IntelRecipients::Table)
@@ -618,7 +639,7 @@ impl Store {
     }
 }
 
-fn push_common_filters(s: &mut Sql, f: &ObjectFilter) {
+pub(super) fn push_common_filters(s: &mut Sql, f: &ObjectFilter) {
     if let Some(ids) = f.ids.as_ref().filter(|v| !v.is_empty()) {
         s.push(" AND o.stix_id IN ").bind_list(ids.clone());
     }
@@ -668,44 +689,5 @@ fn push_common_filters(s: &mut Sql, f: &ObjectFilter) {
             s.push("1 = 0");
         }
         s.push(")");
-    }
-}
-
-/// An indicator the caller may read, for matching.
-#[derive(Clone, Debug)]
-pub struct VisibleIndicator {
-    pub id: String,
-    pub pattern_type: String,
-    pub pattern: String,
-}
-
-impl Store {
-    /// The newest version of every non-revoked indicator the tenant may read, in every
-    /// readable collection (the TLP rule applies in SQL, before any matching happens).
-    pub async fn intel_visible_indicators(&self, tenant: &Tenant) -> Result<Vec<VisibleIndicator>, StoreError> {
-        let filter = ObjectFilter { types: Some(vec!["indicator".into()]), ..Default::default() };
-        let mut out = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        let mut after = None;
-        loop {
-            let page = self.intel_objects_page(tenant, None, &filter, after, 20_000, true).await?;
-            for r in &page.rows {
-                let Some(v) = r.body.as_deref().and_then(|b| serde_json::from_str::<Value>(b).ok()) else { continue };
-                if v.get("revoked").and_then(Value::as_bool) == Some(true) || !seen.insert(r.stix_id.clone()) {
-                    continue;
-                }
-                let s = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
-                out.push(VisibleIndicator {
-                    id: r.stix_id.clone(),
-                    pattern_type: s("pattern_type"),
-                    pattern: s("pattern"),
-                });
-            }
-            match (page.more, page.rows.last()) {
-                (true, Some(last)) => after = Some((last.date_added, last.row_id)),
-                _ => break,
-            }
-        }
-        Ok(out)
     }
 }
