@@ -10,6 +10,8 @@ mod consent;
 mod dominators;
 mod export;
 mod reach;
+#[cfg(test)]
+mod reference;
 mod rollup;
 
 pub use concentration::{Concentration, HLL_REGISTERS};
@@ -73,6 +75,13 @@ pub struct SupplyGraph {
     comp_nodes: Vec<u32>,
     /// `comp_nodes[comp_start[c]..comp_start[c + 1]]` are the members of `c`.
     comp_start: Vec<u32>,
+    /// Condensed in-edges: for component `c`, the edges entering it from other components
+    /// are `cin_nodes[cin_start[c]..cin_start[c + 1]]` (buyer node) with `cin_comps` (its
+    /// component), in member order. DAG passes stream these instead of following each
+    /// member's row and looking up every buyer's component.
+    cin_start: Vec<u32>,
+    cin_nodes: Vec<u32>,
+    cin_comps: Vec<u32>,
 }
 
 impl SupplyGraph {
@@ -146,8 +155,12 @@ impl SupplyGraph {
             comp: Vec::new(),
             comp_nodes: Vec::new(),
             comp_start: Vec::new(),
+            cin_start: Vec::new(),
+            cin_nodes: Vec::new(),
+            cin_comps: Vec::new(),
         };
         graph.compute_components();
+        graph.condense_in_edges();
         Ok(graph)
     }
 
@@ -163,6 +176,9 @@ impl SupplyGraph {
             comp: Vec::new(),
             comp_nodes: Vec::new(),
             comp_start: vec![0],
+            cin_start: vec![0],
+            cin_nodes: Vec::new(),
+            cin_comps: Vec::new(),
         }
     }
 
@@ -221,6 +237,37 @@ impl SupplyGraph {
     pub(crate) fn comp_members(&self, c: u32) -> &[u32] {
         let c = c as usize;
         &self.comp_nodes[self.comp_start[c] as usize..self.comp_start[c + 1] as usize]
+    }
+
+    /// Edges entering component `c` from other components, as (buyer, buyer's component).
+    pub(crate) fn comp_in_edges(&self, c: u32) -> impl Iterator<Item = (u32, u32)> + '_ {
+        let c = c as usize;
+        let (s, e) = (self.cin_start[c] as usize, self.cin_start[c + 1] as usize);
+        self.cin_nodes[s..e].iter().copied().zip(self.cin_comps[s..e].iter().copied())
+    }
+
+    fn condense_in_edges(&mut self) {
+        let comps = self.component_count();
+        let mut start = Vec::with_capacity(comps + 1);
+        let mut nodes = Vec::with_capacity(self.in_sources.len());
+        let mut of = Vec::with_capacity(self.in_sources.len());
+        start.push(0u32);
+        for c in 0..comps as u32 {
+            for &v in self.comp_members(c) {
+                let v = v as usize;
+                for &u in &self.in_sources[self.in_offsets[v] as usize..self.in_offsets[v + 1] as usize] {
+                    let d = self.comp[u as usize];
+                    if d != c {
+                        nodes.push(u);
+                        of.push(d);
+                    }
+                }
+            }
+            start.push(nodes.len() as u32);
+        }
+        self.cin_start = start;
+        self.cin_nodes = nodes;
+        self.cin_comps = of;
     }
 
     /// Iterative Tarjan SCC. Components are emitted sinks first.
