@@ -5,6 +5,7 @@ mod bench_dashboard;
 mod catalog_cmd;
 mod config;
 mod intel_cmd;
+mod reminders;
 mod smtp;
 
 use std::io::Read;
@@ -275,14 +276,16 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 login_burst,
                 login_per_minute,
             } => {
-                let mailer: Arc<dyn Mailer> = match smtp_url.filter(|u| !u.is_empty()) {
-                    Some(url) => Arc::new(smtp::SmtpMailer::new(&url, &smtp_from)?),
-                    None if dev || file.dev.unwrap_or(false) => Arc::new(LogMailer),
-                    None => Arc::new(NoMailer),
+                // Reminders run when messages go somewhere (SMTP, or the log in development);
+                // with nowhere to send they stay due instead of being claimed and dropped.
+                let mail: (Arc<dyn Mailer>, bool) = match smtp_url.filter(|u| !u.is_empty()) {
+                    Some(url) => (Arc::new(smtp::SmtpMailer::new(&url, &smtp_from)?), true),
+                    None if dev || file.dev.unwrap_or(false) => (Arc::new(LogMailer), true),
+                    None => (Arc::new(NoMailer), false),
                 };
                 let limits = (login_burst.or(file.login_burst), login_per_minute.or(file.login_per_minute));
                 let secret = secret_key(&secret_dir)?;
-                serve(&db, &file, listen, demo, public_url, secure_cookies, mailer, limits, secret).await
+                serve(&db, &file, listen, demo, public_url, secure_cookies, mail, limits, secret).await
             }
             Command::Migrate => {
                 let store = Store::connect(&db).await.with_context(|| format!("cannot open {}", db.redacted()))?;
@@ -383,7 +386,7 @@ async fn serve(
     demo: bool,
     public_url: Option<String>,
     secure_cookies: Option<bool>,
-    mailer: Arc<dyn Mailer>,
+    (mailer, send_reminders): (Arc<dyn Mailer>, bool),
     (login_burst, login_per_minute): (Option<u32>, Option<u32>),
     secret: mamori_store::SecretKey,
 ) -> anyhow::Result<std::process::ExitCode> {
@@ -429,11 +432,16 @@ async fn serve(
         mail_delivery = mailer.delivers(),
         "configuration"
     );
+    let reminder_task =
+        send_reminders.then(|| reminders::spawn(store.clone(), mailer.clone(), config.public_url.clone()));
     let state = AppState::new(store.clone(), config, mailer);
     println!("mamori listening on http://{local}  (ready in {} ms)", started.elapsed().as_millis());
     tracing::info!(%local, ready_ms = started.elapsed().as_millis() as u64, "ready");
     mamori_web::serve(listener, state, shutdown_signal()).await?;
     tracing::info!("shutting down");
+    if let Some(task) = reminder_task {
+        task.abort();
+    }
     store.close().await?;
     Ok(std::process::ExitCode::SUCCESS)
 }

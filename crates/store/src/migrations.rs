@@ -15,6 +15,7 @@ impl MigratorTrait for Migrator {
             Box::new(crate::catalog::migration::M0002Catalog),
             Box::new(crate::migrations_intel::M0003Intel),
             Box::new(crate::chain::migration::M0005Chain),
+            Box::new(crate::chain::migration::M0006ChainReminders),
         ]
     }
 }

@@ -55,9 +55,17 @@ impl FromStr for Role {
 /// Who performs an action, as recorded in the audit log.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Actor {
-    User { id: String, email: String },
-    Token { id: String, user_id: String },
+    User {
+        id: String,
+        email: String,
+    },
+    Token {
+        id: String,
+        user_id: String,
+    },
     Cli(String),
+    /// A scheduled task of the server itself (e.g. `reminders`).
+    System(String),
     Anonymous,
 }
 
@@ -68,6 +76,7 @@ impl Actor {
             Actor::User { id, email } => format!("user:{id}:{email}"),
             Actor::Token { id, user_id } => format!("token:{id}:user:{user_id}"),
             Actor::Cli(who) => format!("cli:{who}"),
+            Actor::System(task) => format!("system:{task}"),
             Actor::Anonymous => "anonymous".to_string(),
         }
     }

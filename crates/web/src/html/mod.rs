@@ -5,7 +5,7 @@ mod admin;
 mod auth;
 mod catalog;
 pub(crate) mod catalog_i18n;
-mod chain;
+pub(crate) mod chain;
 mod intel;
 pub(crate) mod intel_i18n;
 mod intel_reports;
