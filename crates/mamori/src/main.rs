@@ -131,6 +131,15 @@ enum AdminCmd {
         #[arg(long)]
         platform_admin: bool,
     },
+    /// Register an existing user as an expert reviewer (may approve ★3 attestations that
+    /// name the user's organization as reviewer), with their registration number.
+    RegisterReviewer {
+        #[arg(long)]
+        email: String,
+        /// Registration number, e.g. the RISS (情報処理安全確保支援士) number.
+        #[arg(long)]
+        registration: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -317,6 +326,14 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                     )
                     .await?;
                 println!("created {} as {role} of {org}", user.email);
+                store.close().await?;
+                Ok(std::process::ExitCode::SUCCESS)
+            }
+            Command::Admin { cmd: AdminCmd::RegisterReviewer { email, registration } } => {
+                let store = Store::open(&db).await?;
+                let operator = std::env::var("USER").unwrap_or_else(|_| "operator".into());
+                store.register_expert_reviewer(&email, &registration, AdminPath::Cli { operator }).await?;
+                println!("registered {email} as expert reviewer ({})", registration.trim());
                 store.close().await?;
                 Ok(std::process::ExitCode::SUCCESS)
             }

@@ -187,3 +187,24 @@ fn kill_9_during_writes_leaves_a_consistent_database_and_an_intact_audit_chain()
         child.wait().unwrap();
     }
 }
+
+#[test]
+fn an_existing_user_is_registered_as_expert_reviewer_once() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(create_user(dir.path(), "riss@example.jp", "audit-firm", "assessor").status.success());
+    let register = |email: &str, number: &str| {
+        mamori(dir.path())
+            .args(["admin", "register-reviewer", "--email", email, "--registration", number])
+            .output()
+            .unwrap()
+    };
+    let out = register("riss@example.jp", " RISS-000123 ");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("registered riss@example.jp as expert reviewer (RISS-000123)")
+    );
+    assert!(!register("riss@example.jp", "RISS-000123").status.success(), "registered twice");
+    assert!(!register("nobody@example.jp", "RISS-1").status.success(), "unknown user");
+    assert!(!register("riss@example.jp", "  ").status.success(), "empty registration");
+    assert!(audit_verify(dir.path()).1.contains("intact: 2 entries"), "user creation and the registration");
+}
