@@ -206,14 +206,8 @@ impl SupplyGraph {
                     st = merge(st, posture_of(postures, v).0);
                 }
             }
-            for &v in members {
-                let (s, e) = self.out_range(v);
-                for &w in &self.out_targets[s..e] {
-                    let d = self.comp[w as usize];
-                    if d != c {
-                        st = merge(merge(st, posture_of(postures, w).0), state[d as usize]);
-                    }
-                }
+            for (w, d) in self.comp_out_edges(c) {
+                st = merge(merge(st, posture_of(postures, w).0), state[d as usize]);
             }
             state[c as usize] = st;
         }
