@@ -8,6 +8,7 @@ mod catalog_cmd;
 mod config;
 mod federate_cmd;
 mod intel_cmd;
+mod reminders;
 mod smtp;
 
 use std::io::Read;
@@ -141,6 +142,15 @@ enum AdminCmd {
         /// Also make the user a platform administrator.
         #[arg(long)]
         platform_admin: bool,
+    },
+    /// Register an existing user as an expert reviewer (may approve ★3 attestations that
+    /// name the user's organization as reviewer), with their registration number.
+    RegisterReviewer {
+        #[arg(long)]
+        email: String,
+        /// Registration number, e.g. the RISS (情報処理安全確保支援士) number.
+        #[arg(long)]
+        registration: String,
     },
 }
 
@@ -314,15 +324,17 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 login_per_minute,
                 federation_allow_internal,
             } => {
-                let mailer: Arc<dyn Mailer> = match smtp_url.filter(|u| !u.is_empty()) {
-                    Some(url) => Arc::new(smtp::SmtpMailer::new(&url, &smtp_from)?),
-                    None if dev || file.dev.unwrap_or(false) => Arc::new(LogMailer),
-                    None => Arc::new(NoMailer),
+                // Reminders run when messages go somewhere (SMTP, or the log in development);
+                // with nowhere to send they stay due instead of being claimed and dropped.
+                let mail: (Arc<dyn Mailer>, bool) = match smtp_url.filter(|u| !u.is_empty()) {
+                    Some(url) => (Arc::new(smtp::SmtpMailer::new(&url, &smtp_from)?), true),
+                    None if dev || file.dev.unwrap_or(false) => (Arc::new(LogMailer), true),
+                    None => (Arc::new(NoMailer), false),
                 };
                 let limits = (login_burst.or(file.login_burst), login_per_minute.or(file.login_per_minute));
                 let secret = secret_key(&secret_dir)?;
                 let opts = ServeOpts { listen, demo, public_url, secure_cookies, federation_allow_internal };
-                serve(&db, &file, opts, mailer, limits, secret).await
+                serve(&db, &file, opts, mail, limits, secret).await
             }
             Command::Migrate => {
                 let store = Store::connect(&db).await.with_context(|| format!("cannot open {}", db.redacted()))?;
@@ -354,6 +366,14 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                     )
                     .await?;
                 println!("created {} as {role} of {org}", user.email);
+                store.close().await?;
+                Ok(std::process::ExitCode::SUCCESS)
+            }
+            Command::Admin { cmd: AdminCmd::RegisterReviewer { email, registration } } => {
+                let store = Store::open(&db).await?;
+                let operator = std::env::var("USER").unwrap_or_else(|_| "operator".into());
+                store.register_expert_reviewer(&email, &registration, AdminPath::Cli { operator }).await?;
+                println!("registered {email} as expert reviewer ({})", registration.trim());
                 store.close().await?;
                 Ok(std::process::ExitCode::SUCCESS)
             }
@@ -441,7 +461,7 @@ async fn serve(
     db: &DbConfig,
     file: &FileConfig,
     ServeOpts { listen, demo, public_url, secure_cookies, federation_allow_internal }: ServeOpts,
-    mailer: Arc<dyn Mailer>,
+    (mailer, send_reminders): (Arc<dyn Mailer>, bool),
     (login_burst, login_per_minute): (Option<u32>, Option<u32>),
     secret: mamori_store::SecretKey,
 ) -> anyhow::Result<std::process::ExitCode> {
@@ -494,6 +514,8 @@ async fn serve(
         mail_delivery = mailer.delivers(),
         "configuration"
     );
+    let reminder_task =
+        send_reminders.then(|| reminders::spawn(store.clone(), mailer.clone(), config.public_url.clone()));
     let state = AppState::new(store.clone(), config, mailer);
     println!("mamori listening on http://{local}  (ready in {} ms)", started.elapsed().as_millis());
     tracing::info!(%local, ready_ms = started.elapsed().as_millis() as u64, "ready");
@@ -508,6 +530,9 @@ async fn serve(
     );
     mamori_web::serve(listener, state, shutdown_signal()).await?;
     tracing::info!("shutting down");
+    if let Some(task) = reminder_task {
+        task.abort();
+    }
     federation.shutdown().await;
     store.close().await?;
     Ok(std::process::ExitCode::SUCCESS)

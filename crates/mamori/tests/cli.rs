@@ -263,3 +263,24 @@ fn intel_federate_once_pulls_from_another_hub_and_reports_failures_with_exit_cod
     let (code, text) = federate(&["--peer", "no-such-peer"]);
     assert_eq!((code, text.contains("no such peer")), (Some(2), true), "{text}");
 }
+
+#[test]
+fn an_existing_user_is_registered_as_expert_reviewer_once() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(create_user(dir.path(), "riss@example.jp", "audit-firm", "assessor").status.success());
+    let register = |email: &str, number: &str| {
+        mamori(dir.path())
+            .args(["admin", "register-reviewer", "--email", email, "--registration", number])
+            .output()
+            .unwrap()
+    };
+    let out = register("riss@example.jp", " RISS-000123 ");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("registered riss@example.jp as expert reviewer (RISS-000123)")
+    );
+    assert!(!register("riss@example.jp", "RISS-000123").status.success(), "registered twice");
+    assert!(!register("nobody@example.jp", "RISS-1").status.success(), "unknown user");
+    assert!(!register("riss@example.jp", "  ").status.success(), "empty registration");
+    assert!(audit_verify(dir.path()).1.contains("intact: 2 entries"), "user creation and the registration");
+}

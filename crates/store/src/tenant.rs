@@ -68,6 +68,8 @@ pub enum Actor {
     Federation {
         peer_id: String,
     },
+    /// A scheduled task of the server itself (e.g. `reminders`).
+    System(String),
     Anonymous,
 }
 
@@ -79,6 +81,7 @@ impl Actor {
             Actor::Token { id, user_id } => format!("token:{id}:user:{user_id}"),
             Actor::Cli(who) => format!("cli:{who}"),
             Actor::Federation { peer_id } => format!("federation:{peer_id}"),
+            Actor::System(task) => format!("system:{task}"),
             Actor::Anonymous => "anonymous".to_string(),
         }
     }

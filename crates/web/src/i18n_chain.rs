@@ -277,6 +277,27 @@ pub(crate) const TABLE: &[(&str, &str, &str)] = &[
         "Invitation accepted. The request is listed below.",
         "招待を受諾しました。依頼は下に表示されます。",
     ),
+    // Reminder e-mails ({buyer}, {what}, {deadline} and {url} are filled in).
+    (
+        "mail.reminder.due_7d",
+        "mamori: {buyer}'s request is due in 7 days ({deadline})",
+        "mamori: {buyer} からの依頼の期限まであと7日です（{deadline}）",
+    ),
+    (
+        "mail.reminder.due_1d",
+        "mamori: {buyer}'s request is due in 1 day ({deadline})",
+        "mamori: {buyer} からの依頼の期限まであと1日です（{deadline}）",
+    ),
+    (
+        "mail.reminder.overdue",
+        "mamori: {buyer}'s request is overdue (deadline {deadline})",
+        "mamori: {buyer} からの依頼の期限（{deadline}）を過ぎました",
+    ),
+    (
+        "mail.reminder.body",
+        "{buyer} asked your organization for a supply-chain security assessment ({what}) by {deadline}.\nAnswer the request or share an attestation here:\n{url}\n\nThis is an automatic reminder from mamori.\n",
+        "{buyer} から貴社へサプライチェーンセキュリティ評価（{what}）の依頼が届いています。期限は {deadline} です。\n次のページから回答するか、評価結果を共有してください:\n{url}\n\nこのメールは mamori から自動送信されています。\n",
+    ),
 ];
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ mod middleware;
 mod openapi;
 mod ops;
 mod ratelimit;
+pub mod reminders;
 mod taxii;
 
 use std::sync::Arc;

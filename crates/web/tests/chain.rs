@@ -345,3 +345,118 @@ async fn an_invited_supplier_accepts_without_an_account_and_lands_on_its_request
         assert!(dash.contains("NewCo KK") && dash.contains("data-testid=\"status\">Requested<"));
     }
 }
+
+/// A mailer that keeps what it is given.
+#[derive(Default)]
+struct Outbox(std::sync::Mutex<Vec<(String, String, String)>>);
+
+impl mamori_web::Mailer for Outbox {
+    fn send(&self, to: &str, subject: &str, body: &str) -> Result<(), String> {
+        self.0.lock().unwrap().push((to.into(), subject.into(), body.into()));
+        Ok(())
+    }
+    fn delivers(&self) -> bool {
+        true
+    }
+}
+
+impl Outbox {
+    /// The body of the latest message to `to`.
+    fn body(&self, to: &str) -> String {
+        self.0.lock().unwrap().iter().rev().find(|m| m.0 == to).map(|m| m.2.clone()).unwrap_or_default()
+    }
+
+    /// (recipient, subject) of the messages since the last call, by recipient.
+    fn take(&self) -> Vec<(String, String)> {
+        let mut out: Vec<_> = self.0.lock().unwrap().drain(..).map(|(to, s, _)| (to, s)).collect();
+        out.sort();
+        out
+    }
+}
+
+#[tokio::test]
+async fn reminders_go_out_once_before_the_deadline_and_when_overdue_in_each_recipients_language() {
+    use mamori_web::reminders::send_request_reminders;
+    const DAY: i64 = 86_400_000;
+    const HOUR: i64 = 3_600_000;
+    for store in backends().await {
+        let b = who(&store, "Remind Buyer").await;
+        let s1 = who(&store, "Slow Supplier").await;
+        let s2 = who(&store, "Late Supplier").await;
+        let s3 = who(&store, "Dropped Supplier").await;
+        let cli = || mamori_store::AdminPath::Cli { operator: "test".into() };
+        let member = |email: &str, lang: &str| NewUser {
+            email: email.into(),
+            name: "Member".into(),
+            password: PW.into(),
+            lang: lang.into(),
+        };
+        store
+            .admin_create_member(member("admin@slow.example", "ja"), &s1.org.slug, Role::Admin, false, cli())
+            .await
+            .unwrap();
+        store
+            .admin_create_member(member("viewer@slow.example", "en"), &s1.org.slug, Role::Viewer, false, cli())
+            .await
+            .unwrap();
+        let l1 = store.add_relationship(&b.tenant, &s1.org.slug, &link("gears")).await.unwrap();
+        let l2 = store.add_relationship(&b.tenant, &s2.org.slug, &link("bolts")).await.unwrap();
+        let base = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
+        let ask = |deadline| RequestInput { level: Some(Level::Star3), profile: None, deadline };
+        // Ten days to answer; and three days, requested too late for a "7 days left" reminder.
+        store.request_assessment(&b.tenant, &l1, &ask(base + 10 * DAY)).await.unwrap();
+        store.request_assessment(&b.tenant, &l2, &ask(base + 3 * DAY)).await.unwrap();
+        // Withdrawn: never reminded of.
+        let l3 = store.add_relationship(&b.tenant, &s3.org.slug, &link("nuts")).await.unwrap();
+        let r3 = store.request_assessment(&b.tenant, &l3, &ask(base + 10 * DAY)).await.unwrap();
+        store.cancel_request(&b.tenant, &r3).await.unwrap();
+        let outbox = Outbox::default();
+        let run = |now: i64| send_request_reminders(&store, &outbox, "https://grc.example/", now);
+        let (slow_owner, slow_admin, late_owner) =
+            ("owner@slow-supplier.example", "admin@slow.example", "owner@late-supplier.example");
+        let due_day =
+            |d: i64| time::OffsetDateTime::from_unix_timestamp((base + d * DAY) / 1000).unwrap().date().to_string();
+        let (d10, d3) = (due_day(10), due_day(3));
+        let en = |days: &str, d: &str| format!("mamori: Remind Buyer's request is due in {days} ({d})");
+
+        assert_eq!(run(base + DAY).await.unwrap(), 0);
+        assert_eq!(outbox.take(), vec![]);
+
+        run(base + 2 * DAY + HOUR).await.unwrap();
+        assert_eq!(outbox.take(), vec![(late_owner.into(), en("1 day", &d3))]);
+
+        run(base + 3 * DAY + HOUR).await.unwrap();
+        let body = outbox.body(slow_admin);
+        assert!(
+            body.contains("★3") && body.contains(&d10) && body.contains("https://grc.example/attestations\n"),
+            "{body}"
+        );
+        assert!(body.contains("依頼が届いています"), "Japanese for a Japanese admin: {body}");
+        assert!(outbox.body(slow_owner).contains("asked your organization"));
+        let late = format!("mamori: Remind Buyer's request is overdue (deadline {d3})");
+        assert_eq!(
+            outbox.take(),
+            vec![
+                (slow_admin.into(), format!("mamori: Remind Buyer からの依頼の期限まであと7日です（{d10}）")),
+                (late_owner.into(), late),
+                (slow_owner.into(), en("7 days", &d10)),
+            ]
+        );
+        // Claimed in the database: the same time again, or a restarted server, sends nothing.
+        assert_eq!(run(base + 3 * DAY + HOUR).await.unwrap(), 0);
+        assert_eq!(send_request_reminders(&store, &Outbox::default(), "x", base + 5 * DAY).await.unwrap(), 0);
+
+        run(base + 9 * DAY + HOUR).await.unwrap();
+        assert_eq!(
+            outbox.take(),
+            vec![
+                (slow_admin.into(), format!("mamori: Remind Buyer からの依頼の期限まであと1日です（{d10}）")),
+                (slow_owner.into(), en("1 day", &d10)),
+            ]
+        );
+        run(base + 10 * DAY + HOUR).await.unwrap();
+        assert_eq!(outbox.take().len(), 2, "overdue, once per recipient");
+        assert_eq!(run(base + 60 * DAY).await.unwrap(), 0);
+        assert_eq!(outbox.take(), vec![]);
+    }
+}

@@ -15,6 +15,44 @@ use super::SupplyGraph;
 pub const HLL_REGISTERS: usize = 64;
 const HLL_BITS: u32 = HLL_REGISTERS.trailing_zeros();
 
+/// One HyperLogLog sketch on one cache line: a propagation step fetches one line, and the
+/// fixed size lets merges compile to a few vector maxima.
+#[derive(Clone, Copy)]
+#[repr(align(64))]
+struct Sketch([u8; HLL_REGISTERS]);
+
+/// 512 lead bits on one cache line.
+#[derive(Clone, Copy)]
+#[repr(align(64))]
+struct Line([u64; 8]);
+
+const LINE_BITS: u32 = 512;
+
+/// Per component, the set of leads that reach it: `lines` cache lines each.
+struct LeadSets {
+    lines: usize,
+    data: Vec<Line>,
+}
+
+impl LeadSets {
+    fn of(&self, c: usize) -> &[Line] {
+        &self.data[c * self.lines..(c + 1) * self.lines]
+    }
+
+    fn count(&self, c: usize) -> u32 {
+        self.of(c).iter().flat_map(|l| l.0).map(u64::count_ones).sum()
+    }
+
+    fn contains(&self, c: usize, bit: u32) -> bool {
+        let line = &self.of(c)[(bit / LINE_BITS) as usize];
+        line.0[(bit % LINE_BITS / 64) as usize] >> (bit % 64) & 1 == 1
+    }
+}
+
+fn set_bit(set: &mut [Line], bit: u32) {
+    set[(bit / LINE_BITS) as usize].0[(bit % LINE_BITS / 64) as usize] |= 1 << (bit % 64);
+}
+
 /// Concentration figures per node (indexed by node).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Concentration {
@@ -52,7 +90,7 @@ fn mix(mut z: u64) -> u64 {
 }
 
 #[inline]
-fn hll_insert(regs: &mut [u8], node: u32) {
+pub(crate) fn hll_insert(regs: &mut [u8], node: u32) {
     let h = mix(u64::from(node));
     let idx = (h >> (64 - HLL_BITS)) as usize;
     let rest = (h << HLL_BITS) | (1 << (HLL_BITS - 1));
@@ -63,20 +101,23 @@ fn hll_insert(regs: &mut [u8], node: u32) {
 }
 
 #[inline]
-fn hll_merge(dst: &mut [u8], src: &[u8]) {
-    for (d, s) in dst.iter_mut().zip(src) {
+fn hll_merge(dst: &mut Sketch, src: &Sketch) {
+    for (d, s) in dst.0.iter_mut().zip(&src.0) {
         *d = (*d).max(*s);
     }
 }
 
-fn hll_estimate(regs: &[u8]) -> f64 {
+pub(crate) fn hll_estimate(regs: &[u8]) -> f64 {
     let m = HLL_REGISTERS as f64;
-    let mut sum = 0.0;
+    // Σ 2^-r in units of 2^-31: every term and partial sum is exact, in integers as in
+    // floating point (at most 37 significant bits), so this equals the textbook float sum.
+    let mut sum = 0u64;
     let mut zeros = 0usize;
     for &r in regs {
-        sum += 1.0 / f64::from(1u32 << r.min(31));
+        sum += 1u64 << (31 - u32::from(r.min(31)));
         zeros += usize::from(r == 0);
     }
+    let sum = sum as f64 / f64::from(1u32 << 31);
     let alpha = 0.709; // Flajolet et al. constant for m = 64.
     let raw = alpha * m * m / sum;
     if raw <= 2.5 * m && zeros > 0 {
@@ -102,97 +143,108 @@ impl SupplyGraph {
                 lead_count += 1;
             }
         }
-        let words = lead_count.div_ceil(64).max(1);
+        let lines = lead_count.div_ceil(LINE_BITS as usize).max(1);
         // The exact lead bitsets and the HyperLogLog sketches are independent
         // passes over the same component DAG; run them on two threads.
         let (bits, regs) = std::thread::scope(|s| {
             let lead_bit = &lead_bit;
-            let h = s.spawn(move || self.propagate_lead_bits(lead_bit, words));
+            let h = s.spawn(move || self.propagate_lead_bits(lead_bit, lines));
             let regs = self.propagate_hll();
             (h.join().ok(), regs)
         });
-        let bits = bits.unwrap_or_else(|| self.propagate_lead_bits(&lead_bit, words));
+        let bits = bits.unwrap_or_else(|| self.propagate_lead_bits(&lead_bit, lines));
+        // Per component (reading both tables sequentially, half on each thread): the lead
+        // count and the estimate, with the node itself removed when it is on a cycle.
+        let comps = self.component_count();
+        let mut comp_leads = vec![0u32; comps];
+        let mut comp_est = vec![0u32; comps];
+        let half = comps / 2;
+        std::thread::scope(|s| {
+            let (l0, l1) = comp_leads.split_at_mut(half);
+            let (e0, e1) = comp_est.split_at_mut(half);
+            let (bits, regs) = (&bits, &regs);
+            s.spawn(move || self.finish_components(0, bits, regs, l0, e0));
+            self.finish_components(half, bits, regs, l1, e1);
+        });
         let mut lead_dependents = vec![0u32; n];
         let mut all_buyers_estimate = vec![0u32; n];
         for v in 0..n {
             let c = self.comp[v] as usize;
-            let set = &bits[c * words..(c + 1) * words];
-            let mut count: u32 = set.iter().map(|w| w.count_ones()).sum();
+            let mut count = comp_leads[c];
             let b = lead_bit[v];
-            if b != u32::MAX && set[b as usize / 64] & (1 << (b % 64)) != 0 {
+            if b != u32::MAX && bits.contains(c, b) {
                 count -= 1;
             }
             lead_dependents[v] = count;
-            let mut est = hll_estimate(&regs[c * HLL_REGISTERS..(c + 1) * HLL_REGISTERS]).round();
-            if self.comp_members(c as u32).len() > 1 {
-                est -= 1.0; // the node itself is in its own cycle's set
-            }
-            let est = est.clamp(0.0, (n.saturating_sub(1)) as f64) as u32;
-            all_buyers_estimate[v] = est.max(direct_buyers[v]);
+            all_buyers_estimate[v] = comp_est[c].max(direct_buyers[v]);
         }
         Concentration { direct_buyers, lead_dependents, all_buyers_estimate }
     }
 
+    /// Lead counts and buyer estimates for components `first..first + leads.len()`.
+    fn finish_components(&self, first: usize, bits: &LeadSets, regs: &[Sketch], leads: &mut [u32], est: &mut [u32]) {
+        let max = self.n.saturating_sub(1) as f64;
+        for (i, (l, e)) in leads.iter_mut().zip(est.iter_mut()).enumerate() {
+            let c = first + i;
+            *l = bits.count(c);
+            let mut x = hll_estimate(&regs[c].0).round();
+            if self.comp_members(c as u32).len() > 1 {
+                x -= 1.0; // the node itself is in its own cycle's set
+            }
+            *e = x.clamp(0.0, max) as u32;
+        }
+    }
+
     /// Per component, the lead bits of all its (strict) ancestors, plus its
     /// own members' bits when it is a cycle (every member reaches every member).
-    fn propagate_lead_bits(&self, lead_bit: &[u32], words: usize) -> Vec<u64> {
+    fn propagate_lead_bits(&self, lead_bit: &[u32], lines: usize) -> LeadSets {
         let comps = self.component_count();
-        let mut bits = vec![0u64; comps * words];
-        let mut tmp = vec![0u64; words];
-        let set = |tmp: &mut [u64], v: u32| {
+        let mut data = vec![Line([0; 8]); comps * lines];
+        let mut tmp = vec![Line([0; 8]); lines];
+        let set = |tmp: &mut [Line], v: u32| {
             let b = lead_bit[v as usize];
             if b != u32::MAX {
-                tmp[b as usize / 64] |= 1 << (b % 64);
+                set_bit(tmp, b);
             }
         };
         // Components are numbered sinks first; walk buyers first.
         for c in (0..comps as u32).rev() {
             let members = self.comp_members(c);
-            tmp.iter_mut().for_each(|w| *w = 0);
+            tmp.iter_mut().for_each(|l| *l = Line([0; 8]));
             if members.len() > 1 {
                 members.iter().for_each(|&v| set(&mut tmp, v));
             }
-            for &v in members {
-                let vi = v as usize;
-                for &u in &self.in_sources[self.in_offsets[vi] as usize..self.in_offsets[vi + 1] as usize] {
-                    let d = self.comp[u as usize] as usize;
-                    if d != c as usize {
-                        for (t, s) in tmp.iter_mut().zip(&bits[d * words..(d + 1) * words]) {
-                            *t |= *s;
-                        }
-                        set(&mut tmp, u);
+            for (u, d) in self.comp_in_edges(c) {
+                let d = d as usize;
+                for (t, s) in tmp.iter_mut().zip(&data[d * lines..(d + 1) * lines]) {
+                    for (t, s) in t.0.iter_mut().zip(&s.0) {
+                        *t |= *s;
                     }
                 }
+                set(&mut tmp, u);
             }
             let ci = c as usize;
-            bits[ci * words..(ci + 1) * words].copy_from_slice(&tmp);
+            data[ci * lines..(ci + 1) * lines].copy_from_slice(&tmp);
         }
-        bits
+        LeadSets { lines, data }
     }
 
     /// Per component, a HyperLogLog sketch of its ancestors (and of its own
     /// members when it is a cycle).
-    fn propagate_hll(&self) -> Vec<u8> {
+    fn propagate_hll(&self) -> Vec<Sketch> {
         let comps = self.component_count();
-        let mut regs = vec![0u8; comps * HLL_REGISTERS];
+        let mut regs = vec![Sketch([0; HLL_REGISTERS]); comps];
         for c in (0..comps as u32).rev() {
             let members = self.comp_members(c);
-            let mut tmp = [0u8; HLL_REGISTERS];
+            let mut tmp = Sketch([0; HLL_REGISTERS]);
             if members.len() > 1 {
-                members.iter().for_each(|&v| hll_insert(&mut tmp, v));
+                members.iter().for_each(|&v| hll_insert(&mut tmp.0, v));
             }
-            for &v in members {
-                let vi = v as usize;
-                for &u in &self.in_sources[self.in_offsets[vi] as usize..self.in_offsets[vi + 1] as usize] {
-                    let d = self.comp[u as usize] as usize;
-                    if d != c as usize {
-                        hll_merge(&mut tmp, &regs[d * HLL_REGISTERS..(d + 1) * HLL_REGISTERS]);
-                        hll_insert(&mut tmp, u);
-                    }
-                }
+            for (u, d) in self.comp_in_edges(c) {
+                hll_merge(&mut tmp, &regs[d as usize]);
+                hll_insert(&mut tmp.0, u);
             }
-            let ci = c as usize;
-            regs[ci * HLL_REGISTERS..(ci + 1) * HLL_REGISTERS].copy_from_slice(&tmp);
+            regs[c as usize] = tmp;
         }
         regs
     }

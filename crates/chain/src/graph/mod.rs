@@ -10,6 +10,8 @@ mod consent;
 mod dominators;
 mod export;
 mod reach;
+#[cfg(test)]
+mod reference;
 mod rollup;
 
 pub use concentration::{Concentration, HLL_REGISTERS};
@@ -73,6 +75,35 @@ pub struct SupplyGraph {
     comp_nodes: Vec<u32>,
     /// `comp_nodes[comp_start[c]..comp_start[c + 1]]` are the members of `c`.
     comp_start: Vec<u32>,
+    /// Edges entering each component from other components (buyer, buyer's component).
+    cin: Condensed,
+    /// Edges leaving each component to other components (supplier, supplier's component).
+    cout: Condensed,
+}
+
+/// Edges between components, grouped by component in member order: DAG passes stream
+/// these instead of following each member's row and looking up every neighbour's
+/// component.
+#[derive(Debug, Clone)]
+struct Condensed {
+    /// `nodes[start[c]..start[c + 1]]` belong to component `c`.
+    start: Vec<u32>,
+    /// The neighbour at the other end of each edge.
+    nodes: Vec<u32>,
+    /// The neighbour's component.
+    comps: Vec<u32>,
+}
+
+impl Condensed {
+    fn empty() -> Self {
+        Self { start: vec![0], nodes: Vec::new(), comps: Vec::new() }
+    }
+
+    fn of(&self, c: u32) -> impl Iterator<Item = (u32, u32)> + '_ {
+        let c = c as usize;
+        let (s, e) = (self.start[c] as usize, self.start[c + 1] as usize);
+        self.nodes[s..e].iter().copied().zip(self.comps[s..e].iter().copied())
+    }
 }
 
 impl SupplyGraph {
@@ -146,8 +177,12 @@ impl SupplyGraph {
             comp: Vec::new(),
             comp_nodes: Vec::new(),
             comp_start: Vec::new(),
+            cin: Condensed::empty(),
+            cout: Condensed::empty(),
         };
         graph.compute_components();
+        graph.cin = graph.condense(&graph.in_offsets, &graph.in_sources);
+        graph.cout = graph.condense(&graph.out_offsets, &graph.out_targets);
         Ok(graph)
     }
 
@@ -163,6 +198,8 @@ impl SupplyGraph {
             comp: Vec::new(),
             comp_nodes: Vec::new(),
             comp_start: vec![0],
+            cin: Condensed::empty(),
+            cout: Condensed::empty(),
         }
     }
 
@@ -221,6 +258,41 @@ impl SupplyGraph {
     pub(crate) fn comp_members(&self, c: u32) -> &[u32] {
         let c = c as usize;
         &self.comp_nodes[self.comp_start[c] as usize..self.comp_start[c + 1] as usize]
+    }
+
+    /// Edges entering component `c` from other components, as (buyer, buyer's component).
+    pub(crate) fn comp_in_edges(&self, c: u32) -> impl Iterator<Item = (u32, u32)> + '_ {
+        self.cin.of(c)
+    }
+
+    /// Edges leaving component `c` to other components, as (supplier, its component).
+    pub(crate) fn comp_out_edges(&self, c: u32) -> impl Iterator<Item = (u32, u32)> + '_ {
+        self.cout.of(c)
+    }
+
+    /// Groups the cross-component edges of one direction (`offsets`/`adj` as CSR) by component.
+    fn condense(&self, offsets: &[u32], adj: &[u32]) -> Condensed {
+        let comps = self.component_count();
+        let mut out = Condensed {
+            start: Vec::with_capacity(comps + 1),
+            nodes: Vec::with_capacity(adj.len()),
+            comps: Vec::with_capacity(adj.len()),
+        };
+        out.start.push(0);
+        for c in 0..comps as u32 {
+            for &v in self.comp_members(c) {
+                let v = v as usize;
+                for &u in &adj[offsets[v] as usize..offsets[v + 1] as usize] {
+                    let d = self.comp[u as usize];
+                    if d != c {
+                        out.nodes.push(u);
+                        out.comps.push(d);
+                    }
+                }
+            }
+            out.start.push(out.nodes.len() as u32);
+        }
+        out
     }
 
     /// Iterative Tarjan SCC. Components are emitted sinks first.

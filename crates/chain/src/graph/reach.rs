@@ -57,37 +57,51 @@ impl SupplyGraph {
     }
 
     /// Breadth-first search from `buyer` with tiers and path criticality.
+    ///
+    /// Level-synchronous: the output vector is the queue, each tier is a contiguous
+    /// slice of it (so tiers need no per-node lookup), and the buffers are sized once.
     pub fn reach_from(&self, buyer: u32) -> Result<Reach, GraphError> {
         self.check_node(buyer)?;
         let mut tier = vec![NONE; self.n];
         let mut crit = vec![0u8; self.n];
         tier[buyer as usize] = 0;
         crit[buyer as usize] = Criticality::Critical as u8;
-        let mut queue: Vec<u32> = vec![buyer];
-        let mut head = 0;
-        while head < queue.len() {
-            let u = queue[head];
-            head += 1;
-            let next = tier[u as usize] + 1;
-            let cu = crit[u as usize];
-            let (s, e) = self.out_range(u);
-            for i in s..e {
-                let v = self.out_targets[i] as usize;
-                let c = cu.min(self.out_crit[i] as u8);
-                if tier[v] == NONE {
-                    tier[v] = next;
-                    crit[v] = c;
-                    queue.push(v as u32);
-                } else if tier[v] == next && crit[v] < c {
-                    // All of tier `next - 1` is dequeued before any node of
-                    // tier `next`, so this update is final when v is dequeued.
-                    crit[v] = c;
-                }
+        let mut nodes: Vec<u32> = Vec::with_capacity(self.n.saturating_sub(1));
+        let mut tiers: Vec<u32> = Vec::with_capacity(self.n.saturating_sub(1));
+        self.expand(buyer, 1, &mut tier, &mut crit, &mut nodes);
+        let (mut start, mut next) = (0, 1u32);
+        while start < nodes.len() {
+            let end = nodes.len();
+            tiers.resize(end, next);
+            next += 1;
+            for i in start..end {
+                let u = nodes[i];
+                self.expand(u, next, &mut tier, &mut crit, &mut nodes);
             }
+            start = end;
         }
-        let nodes: Vec<u32> = queue[1..].to_vec();
-        let tiers = nodes.iter().map(|&v| tier[v as usize]).collect();
         let criticality = nodes.iter().map(|&v| Criticality::from_u8(crit[v as usize])).collect();
         Ok(Reach { buyer, nodes, tiers, criticality })
+    }
+
+    /// Visits the suppliers of `u` (at tier `next - 1`), appending new ones at tier `next`.
+    #[inline]
+    fn expand(&self, u: u32, next: u32, tier: &mut [u32], crit: &mut [u8], nodes: &mut Vec<u32>) {
+        let cu = crit[u as usize];
+        let (s, e) = self.out_range(u);
+        for (&v, &c) in self.out_targets[s..e].iter().zip(&self.out_crit[s..e]) {
+            let v = v as usize;
+            let c = cu.min(c as u8);
+            let t = tier[v];
+            if t == NONE {
+                tier[v] = next;
+                crit[v] = c;
+                nodes.push(v as u32);
+            } else if t == next && crit[v] < c {
+                // All of tier `next - 1` is expanded before any node of tier `next`, so
+                // this update is final when v is expanded.
+                crit[v] = c;
+            }
+        }
     }
 }

@@ -189,43 +189,32 @@ impl SupplyGraph {
     /// de-duplication. Inside a supply cycle a node counts as its own
     /// indirect supplier.
     pub fn rollup_all(&self, postures: &[Posture]) -> AllWeakest {
+        // One byte per component: the lowest known score in the low seven bits (127 = none
+        // known) and "any unknown" in the high bit, so each edge costs one lookup. A
+        // posture byte has the same layout (0–100 known, 255 unknown).
+        const UNKNOWN: u8 = 0x80;
+        const NONE_KNOWN: u8 = 0x7f;
+        let merge = |a: u8, b: u8| (a & NONE_KNOWN).min(b & NONE_KNOWN) | ((a | b) & UNKNOWN);
         let comps = self.component_count();
-        let mut known = vec![u8::MAX; comps];
-        let mut unknown = vec![false; comps];
+        let mut state = vec![NONE_KNOWN; comps];
         // Components are numbered sinks first, so successors are final.
         for c in 0..comps as u32 {
             let members = self.comp_members(c);
-            let (mut k, mut u) = (u8::MAX, false);
+            let mut st = NONE_KNOWN;
             if members.len() > 1 {
                 for &v in members {
-                    match posture_of(postures, v).value() {
-                        Some(s) => k = k.min(s),
-                        None => u = true,
-                    }
+                    st = merge(st, posture_of(postures, v).0);
                 }
             }
-            for &v in members {
-                let (s, e) = self.out_range(v);
-                for &w in &self.out_targets[s..e] {
-                    let d = self.comp[w as usize];
-                    if d == c {
-                        continue;
-                    }
-                    let d = d as usize;
-                    match posture_of(postures, w).value() {
-                        Some(s) => k = k.min(s),
-                        None => u = true,
-                    }
-                    k = k.min(known[d]);
-                    u |= unknown[d];
-                }
+            for (w, d) in self.comp_out_edges(c) {
+                st = merge(merge(st, posture_of(postures, w).0), state[d as usize]);
             }
-            known[c as usize] = k;
-            unknown[c as usize] = u;
+            state[c as usize] = st;
         }
+        let known = |st: u8| if st & NONE_KNOWN == NONE_KNOWN { u8::MAX } else { st & NONE_KNOWN };
         AllWeakest {
-            known_min: self.comp.iter().map(|&c| known[c as usize]).collect(),
-            any_unknown: self.comp.iter().map(|&c| unknown[c as usize]).collect(),
+            known_min: self.comp.iter().map(|&c| known(state[c as usize])).collect(),
+            any_unknown: self.comp.iter().map(|&c| state[c as usize] & UNKNOWN != 0).collect(),
         }
     }
 }

@@ -543,6 +543,10 @@ impl Store {
         path: AdminPath,
     ) -> Result<(), StoreError> {
         let AdminPath::Cli { operator } = path;
+        let registration = registration.trim();
+        if registration.is_empty() || registration.chars().count() > 64 {
+            return Err(StoreError::invalid("registration", "must not be empty and at most 64 characters"));
+        }
         let q = Query::select()
             .column(Users::Id)
             .from(Users::Table)
@@ -553,7 +557,7 @@ impl Store {
         let q = Query::insert()
             .into_table(ExpertReviewers::Table)
             .columns([ChainCol::UserId, ChainCol::Registration, ChainCol::CreatedAt])
-            .values_panic([user.clone().into(), registration.trim().into(), now_ms().into()])
+            .values_panic([user.clone().into(), registration.into(), now_ms().into()])
             .to_owned();
         txn.execute(&q).await.map_err(|e| StoreError::from_insert(e, "this expert reviewer"))?;
         audit::append(
@@ -564,7 +568,7 @@ impl Store {
                 action: "chain.expert_reviewer",
                 object_type: "user",
                 object_id: &user,
-                detail: serde_json::json!({"registration": registration.trim()}),
+                detail: serde_json::json!({"registration": registration}),
             },
         )
         .await?;

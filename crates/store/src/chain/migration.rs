@@ -2,7 +2,9 @@
 //! settings, requests, supplier invitations, organization keys, attestations and shares.
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::schema::{big_integer, big_integer_null, boolean, string, string_null, text, text_null};
+use sea_orm_migration::schema::{
+    big_integer, big_integer_null, boolean, integer, string, string_null, text, text_null,
+};
 
 use super::schema::*;
 use crate::schema::{Orgs, SupplyLinks, Users};
@@ -173,5 +175,36 @@ impl MigrationTrait for M0005Chain {
         )
         .await?;
         Ok(())
+    }
+}
+
+/// Migration `M0008ChainReminders`: the reminders of requests already sent.
+pub struct M0008ChainReminders;
+
+impl MigrationName for M0008ChainReminders {
+    fn name(&self) -> &str {
+        "m0008_chain_reminders"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0008ChainReminders {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(ChainReminders::Table)
+                .col(string(ChainCol::RequestId))
+                .col(string(ChainCol::Kind))
+                .col(big_integer(ChainCol::SentAt))
+                .col(integer(ChainCol::Recipients))
+                // The key makes a claim succeed once per request and kind.
+                .primary_key(Index::create().col(ChainCol::RequestId).col(ChainCol::Kind))
+                .foreign_key(&mut fk(
+                    (ChainReminders::Table, ChainCol::RequestId),
+                    (ChainRequests::Table, ChainCol::Id),
+                ))
+                .to_owned(),
+        )
+        .await
     }
 }

@@ -11,6 +11,7 @@ pub(crate) mod demo;
 pub mod keys;
 pub mod links;
 pub mod migration;
+pub mod reminders;
 pub mod requests;
 pub(crate) mod schema;
 pub mod shares;
@@ -28,6 +29,7 @@ pub use dashboard::{
 };
 pub use keys::{OrgKeyInfo, SECRET_FILE, SecretKey};
 pub use links::{ChainSettingsInfo, LinkInput, OverrideInfo};
+pub use reminders::{DueReminder, ReminderKind, ReminderRecipient};
 pub use requests::{IncomingRequest, RequestInput, SupplierInvitation, SupplierInvitationInfo};
 pub use shares::{ReceivedShare, ShareInfo, ShareScope};
 

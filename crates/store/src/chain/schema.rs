@@ -50,6 +50,12 @@ pub enum AttestationShares {
     Table,
 }
 
+/// Reminders of requests already sent, one row per request and kind.
+#[derive(DeriveIden, Clone, Copy)]
+pub enum ChainReminders {
+    Table,
+}
+
 /// Users registered as expert reviewers (e.g. with a RISS number).
 #[derive(DeriveIden, Clone, Copy)]
 pub enum ExpertReviewers {
@@ -95,4 +101,8 @@ pub enum ChainCol {
     AttestationId,
     Scope,
     Registration,
+    RequestId,
+    Kind,
+    SentAt,
+    Recipients,
 }

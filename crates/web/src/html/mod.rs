@@ -6,7 +6,7 @@ mod assess;
 mod auth;
 mod catalog;
 pub(crate) mod catalog_i18n;
-mod chain;
+pub(crate) mod chain;
 mod intel;
 pub(crate) mod intel_i18n;
 mod intel_peers;
