@@ -506,3 +506,31 @@ async fn a_share_shows_answers_and_evidence_only_as_far_as_its_scope_and_only_wh
     assert!(matches!(store.shared_result(&evidence_buyer, &s3).await, Err(StoreError::NotFound)));
     assert!(matches!(store.shared_evidence(&evidence_buyer, &s3, &ev.id).await, Err(StoreError::NotFound)));
 }
+
+#[tokio::test]
+async fn evidence_files_are_encrypted_at_rest_and_read_back_only_with_the_server_secret() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let (store, db) = fresh().await;
+    let t = member(&store, "acme", "enc@acme.example", Role::Assessor).await;
+    let secret = b"Confidential network diagram of the Acme plant";
+    let file = NewFileEvidence { name: "diagram.txt".into(), mime: None, bytes: secret.to_vec(), expires_on: None };
+    let ev = store.add_file_evidence(&t, file, None).await.unwrap();
+    // What the database holds is not the file.
+    let raw = db.raw().await;
+    let sql = format!("SELECT content FROM evidence_blobs WHERE evidence_id = '{}'", ev.id);
+    let row = raw.query_one_raw(Statement::from_string(raw.get_database_backend(), sql)).await.unwrap().unwrap();
+    let stored: Vec<u8> = row.try_get("", "content").unwrap();
+    assert!(!stored.windows(12).any(|w| w == b"Confidential"), "the plain text is not stored");
+    assert_ne!(stored.len(), secret.len());
+    // The owner reads the file back as it was, and its digest is of the plain bytes.
+    let (info, bytes) = store.evidence_content(&t, &ev.id).await.unwrap();
+    assert_eq!(bytes, secret);
+    assert_eq!(info.sha256.as_deref(), Some(hex::encode(<sha2::Sha256 as sha2::Digest>::digest(secret)).as_str()));
+    // Another server secret cannot read it, and says why.
+    let other = mamori_store::Store::open(&db.config)
+        .await
+        .unwrap()
+        .with_secret_key(mamori_store::SecretKey::from_bytes([9; 32]));
+    let t2 = other.admin_tenant("acme", AdminPath::Cli { operator: "test".into() }).await.unwrap();
+    assert!(matches!(other.evidence_content(&t2, &ev.id).await, Err(StoreError::Config(_))));
+}

@@ -112,6 +112,22 @@ pub(crate) fn validate_for(plan: &Plan, requirement: &str, input: &AnswerInput) 
     Ok(valid)
 }
 
+/// The columns of an answer row, in the order reads and writes use.
+const ANSWER_COLS: [AssessmentAnswers; 12] = [
+    AssessmentAnswers::AssessmentId,
+    AssessmentAnswers::RequirementId,
+    AssessmentAnswers::Status,
+    AssessmentAnswers::NaReason,
+    AssessmentAnswers::Maturity,
+    AssessmentAnswers::SelfCheck,
+    AssessmentAnswers::Notes,
+    AssessmentAnswers::Owner,
+    AssessmentAnswers::DueDate,
+    AssessmentAnswers::Provenance,
+    AssessmentAnswers::UpdatedBy,
+    AssessmentAnswers::UpdatedAt,
+];
+
 pub(crate) async fn load_answers<C: ConnectionTrait>(
     conn: &C,
     ids: &[String],
@@ -120,20 +136,7 @@ pub(crate) async fn load_answers<C: ConnectionTrait>(
         return Ok(Vec::new());
     }
     let q = Query::select()
-        .columns([
-            AssessmentAnswers::AssessmentId,
-            AssessmentAnswers::RequirementId,
-            AssessmentAnswers::Status,
-            AssessmentAnswers::NaReason,
-            AssessmentAnswers::Maturity,
-            AssessmentAnswers::SelfCheck,
-            AssessmentAnswers::Notes,
-            AssessmentAnswers::Owner,
-            AssessmentAnswers::DueDate,
-            AssessmentAnswers::Provenance,
-            AssessmentAnswers::UpdatedBy,
-            AssessmentAnswers::UpdatedAt,
-        ])
+        .columns(ANSWER_COLS)
         .from(AssessmentAnswers::Table)
         .and_where(Expr::col(AssessmentAnswers::AssessmentId).is_in(ids.to_vec()))
         .to_owned();
@@ -160,20 +163,7 @@ async fn upsert<C: ConnectionTrait>(
         inferred.map(serde_json::to_string).transpose().map_err(|e| StoreError::Internal(e.to_string()))?;
     let q = Query::insert()
         .into_table(AssessmentAnswers::Table)
-        .columns([
-            AssessmentAnswers::AssessmentId,
-            AssessmentAnswers::RequirementId,
-            AssessmentAnswers::Status,
-            AssessmentAnswers::NaReason,
-            AssessmentAnswers::Maturity,
-            AssessmentAnswers::SelfCheck,
-            AssessmentAnswers::Notes,
-            AssessmentAnswers::Owner,
-            AssessmentAnswers::DueDate,
-            AssessmentAnswers::Provenance,
-            AssessmentAnswers::UpdatedBy,
-            AssessmentAnswers::UpdatedAt,
-        ])
+        .columns(ANSWER_COLS)
         .values_panic([
             assessment.into(),
             requirement.into(),

@@ -210,7 +210,7 @@ impl Store {
         let q = Query::insert()
             .into_table(EvidenceBlobs::Table)
             .columns([EvidenceBlobs::EvidenceId, EvidenceBlobs::Content])
-            .values_panic([info.id.clone().into(), file.bytes.into()])
+            .values_panic([info.id.clone().into(), self.seal_evidence(&info.id, file.bytes)?.into()])
             .to_owned();
         txn.execute(&q).await?;
         audit_assess(
@@ -353,7 +353,8 @@ impl Store {
             .and_where(Expr::col(EvidenceBlobs::EvidenceId).eq(id))
             .to_owned();
         let row = self.conn().query_one(&q).await?.ok_or(StoreError::NotFound)?;
-        Ok((info, row.try_get("", "content")?))
+        let stored: Vec<u8> = row.try_get("", "content")?;
+        Ok((info, self.open_evidence(id, stored)?))
     }
 
     /// Evidence that expires on or before `until` (`YYYY-MM-DD`), soonest first: the reminder list.
@@ -404,4 +405,26 @@ async fn link<C: ConnectionTrait>(
         }),
     )
     .await
+}
+
+/// Marks evidence bytes encrypted with the server secret (files stored before there was one stay as they are).
+const SEALED: &[u8] = b"mamori-sealed-v1:";
+
+impl Store {
+    /// Evidence bytes as stored: encrypted with the server secret, bound to the evidence id, when
+    /// the server has one (a running server always does).
+    fn seal_evidence(&self, id: &str, bytes: Vec<u8>) -> Result<Vec<u8>, StoreError> {
+        let Ok(secret) = self.secret() else { return Ok(bytes) };
+        let mut out = SEALED.to_vec();
+        out.extend(secret.seal_bytes(&bytes, &format!("evidence:{id}"))?);
+        Ok(out)
+    }
+
+    /// The plain bytes of stored evidence.
+    fn open_evidence(&self, id: &str, stored: Vec<u8>) -> Result<Vec<u8>, StoreError> {
+        let Some(sealed) = stored.strip_prefix(SEALED) else { return Ok(stored) };
+        self.secret()?.open_bytes(sealed, &format!("evidence:{id}")).ok_or_else(|| {
+            StoreError::Config("evidence cannot be decrypted: wrong MAMORI_SECRET_KEY or secret.key".into())
+        })
+    }
 }

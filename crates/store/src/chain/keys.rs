@@ -108,6 +108,19 @@ impl SecretKey {
 
     /// Encrypts `plain`, binding it to `aad` (the organization and key id).
     pub(crate) fn seal(&self, plain: &[u8], aad: &str) -> Result<String, StoreError> {
+        Ok(format!("v1.{}", URL_SAFE_NO_PAD.encode(self.seal_bytes(plain, aad)?)))
+    }
+
+    /// Decrypts what [`SecretKey::seal`] produced with the same `aad`.
+    pub(crate) fn open(&self, sealed: &str, aad: &str) -> Result<Vec<u8>, StoreError> {
+        let bad =
+            || StoreError::Config("a private key cannot be decrypted: wrong MAMORI_SECRET_KEY or secret.key".into());
+        let raw = sealed.strip_prefix("v1.").and_then(|s| URL_SAFE_NO_PAD.decode(s).ok()).ok_or_else(bad)?;
+        self.open_bytes(&raw, aad).ok_or_else(bad)
+    }
+
+    /// AES-256-GCM of `plain` bound to `aad`, as nonce ‖ ciphertext ‖ tag.
+    pub(crate) fn seal_bytes(&self, plain: &[u8], aad: &str) -> Result<Vec<u8>, StoreError> {
         let mut nonce = [0u8; 12];
         OsRng.fill_bytes(&mut nonce);
         let ct = self
@@ -116,19 +129,16 @@ impl SecretKey {
             .map_err(|_| StoreError::Internal("encryption failed".into()))?;
         let mut out = nonce.to_vec();
         out.extend_from_slice(&ct);
-        Ok(format!("v1.{}", URL_SAFE_NO_PAD.encode(out)))
+        Ok(out)
     }
 
-    /// Decrypts what [`SecretKey::seal`] produced with the same `aad`.
-    pub(crate) fn open(&self, sealed: &str, aad: &str) -> Result<Vec<u8>, StoreError> {
-        let bad =
-            || StoreError::Config("a private key cannot be decrypted: wrong MAMORI_SECRET_KEY or secret.key".into());
-        let raw = sealed.strip_prefix("v1.").and_then(|s| URL_SAFE_NO_PAD.decode(s).ok()).ok_or_else(bad)?;
+    /// Decrypts what [`SecretKey::seal_bytes`] produced with the same `aad`; `None` when it cannot.
+    pub(crate) fn open_bytes(&self, raw: &[u8], aad: &str) -> Option<Vec<u8>> {
         if raw.len() < 12 + 16 {
-            return Err(bad());
+            return None;
         }
         let (nonce, ct) = raw.split_at(12);
-        self.cipher()?.decrypt(Nonce::from_slice(nonce), Payload { msg: ct, aad: aad.as_bytes() }).map_err(|_| bad())
+        self.cipher().ok()?.decrypt(Nonce::from_slice(nonce), Payload { msg: ct, aad: aad.as_bytes() }).ok()
     }
 }
 
