@@ -1,6 +1,6 @@
-//! The reminder task of `mamori serve`: every few minutes, the request reminders that are
-//! due now are claimed and mailed (`mamori_web::reminders`). Runs only when messages go
-//! somewhere: an SMTP server, or the log in development mode.
+//! The reminder task of `mamori serve`: every few minutes, the request and evidence-expiry
+//! reminders that are due now are claimed and mailed (`mamori_web::reminders`). Runs only
+//! when messages go somewhere: an SMTP server, or the log in development mode.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,6 +24,11 @@ pub fn spawn(store: Store, mailer: Arc<dyn Mailer>, public_url: String) -> tokio
                 Ok(0) => {}
                 Ok(sent) => tracing::info!(sent, "request reminders sent"),
                 Err(e) => tracing::error!(error = %e, "request reminders failed; retrying at the next tick"),
+            }
+            match mamori_web::reminders::send_evidence_reminders(&store, mailer.as_ref(), &public_url, now).await {
+                Ok(0) => {}
+                Ok(sent) => tracing::info!(sent, "evidence expiry reminders sent"),
+                Err(e) => tracing::error!(error = %e, "evidence reminders failed; retrying at the next tick"),
             }
         }
     })

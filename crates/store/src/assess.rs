@@ -10,6 +10,7 @@ pub(crate) mod demo;
 mod evidence;
 pub mod frameworks;
 pub(crate) mod migration;
+mod reminders;
 mod scores;
 mod shared;
 
@@ -31,6 +32,7 @@ pub use evidence::{
     ALLOWED_EVIDENCE_TYPES, EvidenceInfo, EvidenceLinkInfo, MAX_EVIDENCE_BYTES, NewFileEvidence, NewLinkEvidence,
 };
 pub use frameworks::{AnswerKind, Plan, PlanItem, framework, frameworks, plan};
+pub use reminders::DueEvidenceReminder;
 pub use scores::{SchemeScores, Scores, compute_scores};
 pub use shared::SharedResult;
 

@@ -174,4 +174,25 @@ pub(crate) const ASSESS: &[(&str, &str, &str)] = &[
     ("assess.assessors", "Assessors", "評価者"),
     ("assess.prev", "Previous page", "前のページ"),
     ("assess.next", "Next page", "次のページ"),
+    // Evidence expiry e-mails ({name}, {date} and {url} are filled in).
+    (
+        "mail.evidence.due_7d",
+        "mamori: evidence \"{name}\" expires in 7 days ({date})",
+        "mamori: エビデンス「{name}」の有効期限まであと7日です（{date}）",
+    ),
+    (
+        "mail.evidence.due_1d",
+        "mamori: evidence \"{name}\" expires in 1 day ({date})",
+        "mamori: エビデンス「{name}」の有効期限まであと1日です（{date}）",
+    ),
+    (
+        "mail.evidence.overdue",
+        "mamori: evidence \"{name}\" has expired ({date})",
+        "mamori: エビデンス「{name}」の有効期限（{date}）が切れました",
+    ),
+    (
+        "mail.evidence.body",
+        "The evidence \"{name}\" of your organization is valid through {date}. Upload a current version and attach it where it is used:\n{url}\n\nThis is an automatic reminder from mamori.\n",
+        "貴社のエビデンス「{name}」の有効期限は {date} です。最新版をアップロードし、使用している箇所に添付してください:\n{url}\n\nこのメールは mamori から自動送信されています。\n",
+    ),
 ];

@@ -1,9 +1,10 @@
-//! Reminder e-mails for open supply-chain requests: 7 days and 1 day before the deadline
+//! Reminder e-mails for open supply-chain requests and for evidence about to lapse. Requests: 7 days and 1 day before the deadline
 //! and once when it has passed, to the supplier's owners and admins, each in their own
 //! language. `mamori serve` calls [`send_request_reminders`] every few minutes with the
 //! current time; tests call it with simulated times.
 
-use mamori_store::chain::DueReminder;
+use mamori_store::assess::DueEvidenceReminder;
+use mamori_store::chain::{DueReminder, ReminderRecipient};
 use mamori_store::{Store, StoreError};
 
 use crate::Mailer;
@@ -24,15 +25,27 @@ pub async fn send_request_reminders(
         if !store.claim_request_reminder(&due, now).await? {
             continue;
         }
-        for r in &due.recipients {
-            let (subject, body) = reminder_message(&due, Lang::parse(&r.lang).unwrap_or(Lang::En), public_url);
-            match mailer.send(&r.email, &subject, &body) {
-                Ok(()) => sent += 1,
-                Err(e) => tracing::warn!(error = %e, request = %due.request_id, "request reminder not sent"),
-            }
-        }
+        sent += mail_each(mailer, &due.recipients, &due.request_id, |lang| reminder_message(&due, lang, public_url));
     }
     Ok(sent)
+}
+
+/// Mails one claimed reminder to each recipient in their language; returns how many went out.
+fn mail_each(
+    mailer: &dyn Mailer,
+    recipients: &[ReminderRecipient],
+    about: &str,
+    message: impl Fn(Lang) -> (String, String),
+) -> usize {
+    let mut sent = 0;
+    for r in recipients {
+        let (subject, body) = message(Lang::parse(&r.lang).unwrap_or(Lang::En));
+        match mailer.send(&r.email, &subject, &body) {
+            Ok(()) => sent += 1,
+            Err(e) => tracing::warn!(error = %e, about, "reminder not sent"),
+        }
+    }
+    sent
 }
 
 /// Subject and body of one reminder in `lang`.
@@ -52,4 +65,34 @@ pub fn reminder_message(due: &DueReminder, lang: Lang, public_url: &str) -> (Str
     };
     let subject = fill(t.s(&format!("mail.reminder.{}", due.kind.as_str())));
     (subject, fill(t.s("mail.reminder.body")))
+}
+
+/// Sends the evidence expiry reminders due at `now` (milliseconds) to each organization's
+/// owners and admins, claimed once like request reminders. Returns the number of messages.
+pub async fn send_evidence_reminders(
+    store: &Store,
+    mailer: &dyn Mailer,
+    public_url: &str,
+    now: i64,
+) -> Result<usize, StoreError> {
+    let mut sent = 0;
+    for due in store.due_evidence_reminders(now).await? {
+        if !store.claim_evidence_reminder(&due, now).await? {
+            continue;
+        }
+        sent += mail_each(mailer, &due.recipients, &due.evidence_id, |lang| evidence_message(&due, lang, public_url));
+    }
+    Ok(sent)
+}
+
+/// Subject and body of one evidence reminder in `lang`.
+pub fn evidence_message(due: &DueEvidenceReminder, lang: Lang, public_url: &str) -> (String, String) {
+    let t = Tr(lang);
+    let fill = |s: &str| {
+        s.replace("{name}", &due.name)
+            .replace("{date}", &due.expires_on)
+            .replace("{url}", &format!("{}/assessments", public_url.trim_end_matches('/')))
+    };
+    let subject = fill(t.s(&format!("mail.evidence.{}", due.kind.as_str())));
+    (subject, fill(t.s("mail.evidence.body")))
 }

@@ -335,3 +335,80 @@ async fn the_pdf_report_downloads_for_its_owner_and_is_404_for_another_tenant() 
     let (status, _) = send(&app, web(&cb)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// Collects messages instead of sending them.
+#[derive(Default)]
+struct Outbox(std::sync::Mutex<Vec<(String, String)>>);
+
+impl mamori_web::Mailer for Outbox {
+    fn send(&self, to: &str, subject: &str, _body: &str) -> Result<(), String> {
+        self.0.lock().unwrap().push((to.into(), subject.into()));
+        Ok(())
+    }
+    fn delivers(&self) -> bool {
+        true
+    }
+}
+
+impl Outbox {
+    fn take(&self) -> Vec<(String, String)> {
+        let mut out: Vec<_> = self.0.lock().unwrap().drain(..).collect();
+        out.sort();
+        out
+    }
+}
+
+#[tokio::test]
+async fn owners_and_admins_are_reminded_once_before_evidence_expires_and_when_it_has() {
+    use mamori_web::reminders::send_evidence_reminders;
+    const DAY: i64 = 86_400_000;
+    let e = env().await;
+    let (assessor, _) = member(&e.store, "acme", "assessor@acme.example", Role::Assessor).await;
+    member(&e.store, "acme", "owner@acme.example", Role::Owner).await;
+    // `member` creates ja users; this admin reads English.
+    let new = NewUser {
+        email: "admin@acme.example".into(),
+        name: "Admin".into(),
+        password: "correct horse battery".into(),
+        lang: "en".into(),
+    };
+    e.store
+        .admin_create_member(new, "acme", Role::Admin, false, AdminPath::Cli { operator: "t".into() })
+        .await
+        .unwrap();
+    let expiry = time::OffsetDateTime::now_utc().date() + time::Duration::days(30);
+    let file = mamori_store::assess::NewFileEvidence {
+        name: "iso-cert.pdf".into(),
+        mime: None,
+        bytes: b"%PDF cert".to_vec(),
+        expires_on: Some(expiry.to_string()),
+    };
+    e.store.add_file_evidence(&assessor, file, None).await.unwrap();
+    let end = (expiry.midnight().assume_utc().unix_timestamp() * 1000) + DAY;
+    let outbox = Outbox::default();
+    let run = |now: i64| send_evidence_reminders(&e.store, &outbox, "https://grc.example/", now);
+
+    assert_eq!(run(end - 8 * DAY).await.unwrap(), 0);
+    assert_eq!(run(end - 7 * DAY + 1).await.unwrap(), 2);
+    assert_eq!(
+        outbox.take(),
+        vec![
+            ("admin@acme.example".into(), format!("mamori: evidence \"iso-cert.pdf\" expires in 7 days ({expiry})")),
+            (
+                "owner@acme.example".into(),
+                format!("mamori: エビデンス「iso-cert.pdf」の有効期限まであと7日です（{expiry}）")
+            ),
+        ],
+        "owners and admins, each in their language; the assessor is not reminded"
+    );
+    assert_eq!(run(end - 7 * DAY + 2).await.unwrap(), 0, "claimed once");
+    assert_eq!(run(end - DAY + 1).await.unwrap(), 2);
+    assert!(outbox.take().iter().all(|(_, s)| s.contains("1 day") || s.contains("あと1日")));
+    assert_eq!(run(end + 1).await.unwrap(), 2);
+    assert!(outbox.take().iter().all(|(_, s)| s.contains("has expired") || s.contains("切れました")));
+    assert_eq!(run(end + 30 * DAY).await.unwrap(), 0, "expired is said once");
+    // Each claim is in the organization's audit log.
+    let owner = e.store.admin_tenant("acme", AdminPath::Cli { operator: "t".into() }).await.unwrap();
+    let audit = e.store.audit_page(&owner, None, 100).await.unwrap();
+    assert_eq!(audit.iter().filter(|a| a.action == "evidence.expiry_reminder").count(), 3);
+}

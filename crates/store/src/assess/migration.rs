@@ -80,6 +80,16 @@ pub enum Evidence {
     CreatedAt,
 }
 
+/// Expiry reminders already claimed: one row per evidence and kind (`due_7d`, `due_1d`, `overdue`).
+#[derive(DeriveIden, Clone, Copy)]
+pub enum EvidenceReminders {
+    Table,
+    EvidenceId,
+    Kind,
+    SentAt,
+    Recipients,
+}
+
 #[derive(DeriveIden, Clone, Copy)]
 pub enum EvidenceBlobs {
     Table,
@@ -269,6 +279,21 @@ impl MigrationTrait for M0004Assess {
         )
         .await?;
         m.create_index(index("idx_evidence_links_assessment", EvidenceLinks::Table, &["assessment_id"])).await?;
+        m.create_table(
+            Table::create()
+                .table(EvidenceReminders::Table)
+                .col(string(EvidenceReminders::EvidenceId))
+                .col(string(EvidenceReminders::Kind))
+                .col(big_integer(EvidenceReminders::SentAt))
+                .col(big_integer(EvidenceReminders::Recipients))
+                .primary_key(Index::create().col(EvidenceReminders::EvidenceId).col(EvidenceReminders::Kind))
+                .foreign_key(&mut fk(
+                    (EvidenceReminders::Table, EvidenceReminders::EvidenceId),
+                    (Evidence::Table, Evidence::Id),
+                ))
+                .to_owned(),
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table(AssessSettings::Table)

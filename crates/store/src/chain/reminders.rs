@@ -91,7 +91,8 @@ fn buyer_col(col: Orgs, alias: &str) -> (sea_orm::sea_query::SimpleExpr, Alias) 
     (Expr::col((Orgs::Table, col)), Alias::new(alias))
 }
 
-async fn recipients<C: ConnectionTrait>(conn: &C, org: &str) -> Result<Vec<ReminderRecipient>, StoreError> {
+/// The owners and admins of an organization, who receive its reminders.
+pub(crate) async fn recipients<C: ConnectionTrait>(conn: &C, org: &str) -> Result<Vec<ReminderRecipient>, StoreError> {
     let q = Query::select()
         .columns([Users::Email, Users::Name, Users::Lang].map(|c| (Users::Table, c)))
         .from(Memberships::Table)
