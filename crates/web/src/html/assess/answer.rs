@@ -1,216 +1,8 @@
-//! Assessment pages: list, create, answer (per-requirement forms, htmx autosave), evidence, results with charts,
-//! lifecycle, inference, exports and the XLSX import.
+//! Answering an assessment: the per-requirement forms with htmx autosave, lifecycle actions,
+//! comments, and evidence (upload, link, attach, download).
 
-use std::collections::BTreeMap;
-
-use askama::Template;
-use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Form, Router};
-use mamori_assess::{AnswerInput, LifecycleAction, Proposal, radar_svg, transition};
-use mamori_store::assess::{
-    AnswerKind, AnswerRecord, AssessmentInfo, EvidenceInfo, EvidenceLinkInfo, NewAssessment, NewFileEvidence,
-    NewLinkEvidence, Plan, SCOPE_KINDS, SchemeScores, assess_role, frameworks, plan,
-};
-use mamori_store::{Role, StoreError, Tenant};
-use serde::Deserialize;
-
-use super::auth::Notice;
-use super::{Chrome, PageError, PageResult, chrome, render, see_other, tenant};
-use crate::AppState;
-use crate::ctx::Ctx;
-use crate::i18n::Lang;
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/assessments", get(list_page).post(create))
-        .route("/assessments/new", get(new_page))
-        .route("/assessments/sector", post(sector))
-        .route("/assessments/{id}", get(answer_page))
-        .route("/assessments/{id}/answer", post(save_answer))
-        .route("/assessments/{id}/transition", post(transition_post))
-        .route("/assessments/{id}/comment", post(comment))
-        .route("/assessments/{id}/evidence", post(upload_evidence))
-        .route("/assessments/{id}/evidence-link", post(link_evidence))
-        .route("/assessments/{id}/evidence-attach", post(attach_evidence))
-        .route("/assessments/{id}/results", get(results_page))
-        .route("/assessments/{id}/infer", get(infer_page).post(infer_confirm))
-        .route("/assessments/{id}/export/{format}", get(export))
-        .route("/assessments/{id}/import", post(import))
-        .route("/evidence/{id}", get(download))
-}
-
-fn lang(c: &Ctx) -> mamori_assess::Lang {
-    match c.lang {
-        Lang::Ja => mamori_assess::Lang::Ja,
-        Lang::En => mamori_assess::Lang::En,
-    }
-}
-
-fn lc(c: &Ctx) -> &'static str {
-    c.lang.code()
-}
-
-fn store_err(c: &Ctx) -> impl Fn(StoreError) -> PageError + '_ {
-    move |e| PageError::Store(c.t(), e)
-}
-
-fn plan_for(c: &Ctx, info: &AssessmentInfo) -> Result<std::sync::Arc<Plan>, PageError> {
-    plan(&info.framework_id, &info.framework_version).ok_or(PageError::Store(c.t(), StoreError::NotFound))
-}
-
-fn fw_name(info: &AssessmentInfo, l: &str) -> String {
-    plan(&info.framework_id, &info.framework_version)
-        .map(|p| p.framework.name.get(l).to_owned())
-        .unwrap_or_else(|| info.framework_id.clone())
-}
-
-// ---------- list and create ----------
-
-pub struct ListRow {
-    pub a: AssessmentInfo,
-    pub framework: String,
-    pub state_key: String,
-    pub scope_key: String,
-}
-
-#[derive(Template)]
-#[template(path = "assess_list.html")]
-struct ListPage {
-    c: Chrome,
-    rows: Vec<ListRow>,
-    page: u64,
-    has_next: bool,
-    opt_in: bool,
-    is_admin: bool,
-    can_create: bool,
-}
-
-#[derive(Deserialize)]
-struct ListQuery {
-    page: Option<u64>,
-    notice: Option<String>,
-}
-
-const PAGE: u64 = 50;
-
-async fn list_page(State(state): State<AppState>, c: Ctx, Query(q): Query<ListQuery>) -> PageResult {
-    let t = tenant(&state, &c).await?;
-    let page = q.page.unwrap_or(0).min(100_000);
-    let mut rows = state.store.assessments_page(&t, page * PAGE, PAGE + 1).await.map_err(store_err(&c))?;
-    let has_next = rows.len() as u64 > PAGE;
-    rows.truncate(PAGE as usize);
-    let opt_in = state.store.sector_opt_in(&t).await.map_err(store_err(&c))?;
-    let ch = chrome(&state, &c, "assess.title", q.notice.as_deref()).await;
-    let rows = rows
-        .into_iter()
-        .map(|a| ListRow {
-            framework: fw_name(&a, lc(&c)),
-            state_key: format!("assess.state.{}", a.state.code()),
-            scope_key: format!("assess.scope.{}", a.scope_kind),
-            a,
-        })
-        .collect();
-    Ok(render(&ListPage {
-        c: ch,
-        rows,
-        page,
-        has_next,
-        opt_in,
-        is_admin: t.role().at_least(Role::Admin),
-        can_create: t.role().at_least(Role::Assessor),
-    }))
-}
-
-#[derive(Template)]
-#[template(path = "assess_new.html")]
-struct NewPage {
-    c: Chrome,
-    frameworks: Vec<(String, String)>,
-    scopes: Vec<(&'static str, String)>,
-    today: String,
-    error: Option<String>,
-}
-
-fn framework_options(l: &str) -> Vec<(String, String)> {
-    frameworks()
-        .iter()
-        .map(|f| (format!("{}@{}", f.id, f.version), format!("{} ({})", f.name.get(l), f.version)))
-        .collect()
-}
-
-async fn new_page(State(state): State<AppState>, c: Ctx) -> PageResult {
-    tenant(&state, &c).await?;
-    let ch = chrome(&state, &c, "assess.new", None).await;
-    let scopes = SCOPE_KINDS.iter().map(|k| (*k, format!("assess.scope.{k}"))).collect();
-    let today = today_iso();
-    Ok(render(&NewPage { c: ch, frameworks: framework_options(lc(&c)), scopes, today, error: None }))
-}
-
-#[derive(Deserialize)]
-struct CreateForm {
-    framework: String,
-    title: String,
-    scope_kind: String,
-    scope_name: String,
-    #[serde(default)]
-    assessed_on: String,
-}
-
-async fn create(State(state): State<AppState>, c: Ctx, Form(f): Form<CreateForm>) -> PageResult {
-    let t = tenant(&state, &c).await?;
-    let (id, version) = f.framework.split_once('@').unwrap_or((&f.framework, ""));
-    let assessed_on = parse_date(&f.assessed_on);
-    let new = NewAssessment {
-        framework_id: id.to_owned(),
-        framework_version: version.to_owned(),
-        title: f.title,
-        scope_kind: f.scope_kind,
-        scope_name: f.scope_name,
-        assessed_on,
-    };
-    match state.store.create_assessment(&t, new).await {
-        Ok(a) => Ok(see_other(&format!("/assessments/{}", a.id), "assess.created")),
-        Err(StoreError::Invalid { field, message }) => {
-            let ch = chrome(&state, &c, "assess.new", None).await;
-            let scopes = SCOPE_KINDS.iter().map(|k| (*k, format!("assess.scope.{k}"))).collect();
-            let today = today_iso();
-            let mut resp = render(&NewPage {
-                c: ch,
-                frameworks: framework_options(lc(&c)),
-                scopes,
-                today,
-                error: Some(format!("{field}: {message}")),
-            });
-            *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(resp)
-        }
-        Err(e) => Err(PageError::Store(c.t(), e)),
-    }
-}
-
-fn today_iso() -> String {
-    let d = time::OffsetDateTime::now_utc().date();
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-}
-
-fn parse_date(s: &str) -> Option<time::Date> {
-    let f = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(s.trim(), &f).ok()
-}
-
-#[derive(Deserialize)]
-struct SectorForm {
-    opt_in: String,
-}
-
-async fn sector(State(state): State<AppState>, c: Ctx, Form(f): Form<SectorForm>) -> PageResult {
-    let t = tenant(&state, &c).await?;
-    state.store.set_sector_opt_in(&t, f.opt_in == "1").await.map_err(store_err(&c))?;
-    Ok(Redirect::to("/assessments").into_response())
-}
+#[allow(clippy::wildcard_imports)]
+use super::*;
 
 // ---------- answering ----------
 
@@ -260,7 +52,7 @@ pub struct Row {
 
 #[derive(Template)]
 #[template(path = "assess_answer.html")]
-struct AnswerPage {
+pub(super) struct AnswerPage {
     c: Chrome,
     a: AssessmentInfo,
     framework: String,
@@ -288,7 +80,7 @@ const SELF_CHECKS: [(&str, &str); 4] = [
 ];
 
 /// Lifecycle actions the tenant's role may take from the current state.
-fn allowed_actions(t: &Tenant, a: &AssessmentInfo) -> Vec<(&'static str, String)> {
+pub(super) fn allowed_actions(t: &Tenant, a: &AssessmentInfo) -> Vec<(&'static str, String)> {
     let user = t.actor().user_id().unwrap_or_default();
     let is_author = !user.is_empty() && user == a.created_by;
     [
@@ -304,7 +96,7 @@ fn allowed_actions(t: &Tenant, a: &AssessmentInfo) -> Vec<(&'static str, String)
     .collect()
 }
 
-fn build_rows(
+pub(super) fn build_rows(
     c: &Ctx,
     plan: &Plan,
     answers: &BTreeMap<String, AnswerRecord>,
@@ -379,7 +171,7 @@ fn build_rows(
 }
 
 #[derive(Deserialize)]
-struct AnswerQuery {
+pub(super) struct AnswerQuery {
     notice: Option<String>,
     /// The row whose evidence and comments are shown open.
     open: Option<usize>,
@@ -398,7 +190,7 @@ const EVIDENCE_ERRORS: [&str; 6] = [
 ];
 
 /// The message key for a store error about evidence.
-fn evidence_error_key(message: &str) -> &'static str {
+pub(super) fn evidence_error_key(message: &str) -> &'static str {
     message_key(
         message,
         &[
@@ -415,12 +207,12 @@ fn evidence_error_key(message: &str) -> &'static str {
 
 /// The key of the first entry of `table` whose fragments all occur in the store's
 /// (English) `message`, ignoring case.
-fn message_key(message: &str, table: &[(&[&str], &'static str)]) -> Option<&'static str> {
+pub(super) fn message_key(message: &str, table: &[(&[&str], &'static str)]) -> Option<&'static str> {
     let m = message.to_ascii_lowercase();
     table.iter().find(|(parts, _)| parts.iter().all(|p| m.contains(p))).map(|(_, key)| *key)
 }
 
-async fn answer_page(
+pub(super) async fn answer_page(
     State(state): State<AppState>,
     c: Ctx,
     Path(id): Path<String>,
@@ -434,7 +226,7 @@ async fn answer_page(
 
 /// The answer page; `open` shows one row's evidence (with why evidence was refused),
 /// `error` a refused answer (row, message).
-async fn render_answers(
+pub(super) async fn render_answers(
     state: &AppState,
     c: &Ctx,
     t: &Tenant,
@@ -482,7 +274,7 @@ async fn render_answers(
 }
 
 #[derive(Deserialize)]
-struct AnswerForm {
+pub(super) struct AnswerForm {
     requirement: String,
     #[serde(default)]
     status: String,
@@ -502,13 +294,13 @@ struct AnswerForm {
     go: String,
 }
 
-fn opt(s: &str) -> Option<String> {
+pub(super) fn opt(s: &str) -> Option<String> {
     let s = s.trim();
     (!s.is_empty()).then(|| s.to_owned())
 }
 
 /// The form's fields as an answer; an error is the message key of the offending field.
-fn input_from(f: &AnswerForm) -> Result<AnswerInput, &'static str> {
+pub(super) fn input_from(f: &AnswerForm) -> Result<AnswerInput, &'static str> {
     let maturity = match opt(&f.maturity) {
         Some(m) => Some(m.parse::<u8>().map_err(|_| "assess.err.maturity")?),
         None => None,
@@ -535,7 +327,7 @@ fn input_from(f: &AnswerForm) -> Result<AnswerInput, &'static str> {
 
 /// The message key explaining a refused answer, from the validator's message (which names
 /// the field by its JSON pointer); None when there is no better wording than the message.
-fn answer_error_key(message: &str) -> Option<&'static str> {
+pub(super) fn answer_error_key(message: &str) -> Option<&'static str> {
     message_key(
         message,
         &[
@@ -551,7 +343,7 @@ fn answer_error_key(message: &str) -> Option<&'static str> {
 
 #[derive(Template)]
 #[template(path = "assess_saved.html")]
-struct Saved {
+pub(super) struct Saved {
     c: Chrome,
     ok: bool,
     message: String,
@@ -560,7 +352,7 @@ struct Saved {
     percent: u32,
 }
 
-async fn save_answer(
+pub(super) async fn save_answer(
     State(state): State<AppState>,
     c: Ctx,
     headers: HeaderMap,
@@ -608,11 +400,11 @@ async fn save_answer(
 }
 
 #[derive(Deserialize)]
-struct ActionForm {
+pub(super) struct ActionForm {
     action: String,
 }
 
-async fn transition_post(
+pub(super) async fn transition_post(
     State(state): State<AppState>,
     c: Ctx,
     Path(id): Path<String>,
@@ -627,12 +419,12 @@ async fn transition_post(
 }
 
 #[derive(Deserialize)]
-struct CommentForm {
+pub(super) struct CommentForm {
     requirement: String,
     body: String,
 }
 
-async fn comment(
+pub(super) async fn comment(
     State(state): State<AppState>,
     c: Ctx,
     Path(id): Path<String>,
@@ -647,7 +439,7 @@ async fn comment(
 
 // ---------- evidence ----------
 
-async fn upload_evidence(
+pub(super) async fn upload_evidence(
     State(state): State<AppState>,
     c: Ctx,
     Path(id): Path<String>,
@@ -684,7 +476,7 @@ async fn upload_evidence(
 
 /// Back to the requirement's row with its evidence open: a notice when the evidence was
 /// added, the reason when it was refused; other errors are shown as an error page.
-async fn back_to(
+pub(super) async fn back_to(
     state: &AppState,
     c: &Ctx,
     t: &Tenant,
@@ -703,7 +495,7 @@ async fn back_to(
 }
 
 #[derive(Deserialize)]
-struct LinkForm {
+pub(super) struct LinkForm {
     requirement: String,
     #[serde(default)]
     name: String,
@@ -712,7 +504,7 @@ struct LinkForm {
     expires_on: String,
 }
 
-async fn link_evidence(
+pub(super) async fn link_evidence(
     State(state): State<AppState>,
     c: Ctx,
     Path(id): Path<String>,
@@ -725,12 +517,12 @@ async fn link_evidence(
 }
 
 #[derive(Deserialize)]
-struct AttachForm {
+pub(super) struct AttachForm {
     requirement: String,
     evidence: String,
 }
 
-async fn attach_evidence(
+pub(super) async fn attach_evidence(
     State(state): State<AppState>,
     c: Ctx,
     Path(id): Path<String>,
@@ -742,7 +534,7 @@ async fn attach_evidence(
 }
 
 /// Downloads stored evidence as an attachment; links redirect to their address.
-async fn download(State(state): State<AppState>, c: Ctx, Path(id): Path<String>) -> PageResult {
+pub(super) async fn download(State(state): State<AppState>, c: Ctx, Path(id): Path<String>) -> PageResult {
     let t = tenant(&state, &c).await?;
     let (info, bytes) = state.store.evidence_content(&t, &id).await.map_err(store_err(&c))?;
     Ok(evidence_download(info, bytes))
@@ -770,216 +562,4 @@ pub fn attachment(mime: &str, name: &str, bytes: Vec<u8>) -> Response {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     resp
-}
-
-// ---------- results ----------
-
-#[derive(Template)]
-#[template(path = "assess_results.html")]
-struct ResultsPage {
-    c: Chrome,
-    a: AssessmentInfo,
-    framework: String,
-    headline: Vec<(String, String)>,
-    radar: Option<String>,
-    bars: Option<String>,
-    trend: Option<String>,
-    sector: Option<String>,
-    /// (requirement, title, current status, row on the answer page)
-    gaps: Vec<(String, String, String, usize)>,
-    gaps_star4: Vec<(String, String, String, usize)>,
-    is_scs: bool,
-    actions: Vec<(&'static str, String)>,
-    sources: Vec<(String, String)>,
-}
-
-async fn results_page(
-    State(state): State<AppState>,
-    c: Ctx,
-    Path(id): Path<String>,
-    Query(q): Query<Notice>,
-) -> PageResult {
-    let t = tenant(&state, &c).await?;
-    let (a, scores) = state.store.assessment_scores(&t, &id).await.map_err(store_err(&c))?;
-    let plan = plan_for(&c, &a)?;
-    let answers = state.store.answers(&t, &id).await.map_err(store_err(&c))?;
-    let trend = state.store.assessment_trend(&t, &a.framework_id).await.map_err(store_err(&c))?;
-    let sector = state.store.sector_average(&t, &id).await.map_err(store_err(&c))?;
-    let l = lang(&c);
-    let org = state.store.org(&t).await.map_err(store_err(&c))?;
-    let input = mamori_report::ReportInput {
-        info: &a,
-        org_name: &org.name,
-        plan: &plan,
-        answers: &answers,
-        evidence: &[],
-        scores: &scores,
-        trend: Some(&trend),
-    };
-    let headline = mamori_report::html::headline(&input, l);
-    let gap_rows = |gaps: &[mamori_assess::Gap]| {
-        gaps.iter()
-            .take(60)
-            .map(|g| {
-                let title = plan.item(&g.requirement).map(|i| i.node.title.get(lc(&c)).to_owned()).unwrap_or_default();
-                (
-                    g.requirement.clone(),
-                    title,
-                    mamori_report::status_label(l, g.current_status.as_deref().unwrap_or("")).to_owned(),
-                    plan.position(&g.requirement).unwrap_or(0),
-                )
-            })
-            .collect::<Vec<_>>()
-    };
-    let sector_svg = match (&scores.radar, sector) {
-        (Some(r), Some(avg)) => Some(radar_svg(&r.clone().with_comparison(&avg), 420, l)),
-        _ => None,
-    };
-    let list = state.store.assessments_page(&t, 0, 200).await.map_err(store_err(&c))?;
-    let sources = list
-        .into_iter()
-        .filter(|x| x.id != a.id)
-        .map(|x| (x.id.clone(), format!("{} — {}", x.title, fw_name(&x, lc(&c)))))
-        .collect();
-    let ch = chrome(&state, &c, "assess.results", q.notice.as_deref()).await;
-    Ok(render(&ResultsPage {
-        c: ch,
-        framework: fw_name(&a, lc(&c)),
-        headline,
-        radar: scores.radar.as_ref().map(|r| radar_svg(r, 420, l)),
-        bars: scores.bars.as_ref().map(|b| mamori_report::charts::bars_svg(b, l)),
-        trend: (!trend.points.is_empty()).then(|| mamori_report::charts::trend_svg(&trend, l)),
-        sector: sector_svg,
-        gaps: gap_rows(&scores.gaps),
-        gaps_star4: gap_rows(&scores.gaps_star4),
-        is_scs: matches!(scores.scheme, SchemeScores::Scs(_)),
-        actions: allowed_actions(&t, &a),
-        sources,
-        a,
-    }))
-}
-
-// ---------- inference ----------
-
-#[derive(Template)]
-#[template(path = "assess_infer.html")]
-struct InferPage {
-    c: Chrome,
-    a: AssessmentInfo,
-    from: String,
-    proposals: Vec<(Proposal, String, String, String)>,
-}
-
-#[derive(Deserialize)]
-struct InferQuery {
-    from: String,
-}
-
-async fn infer_page(
-    State(state): State<AppState>,
-    c: Ctx,
-    Path(id): Path<String>,
-    Query(q): Query<InferQuery>,
-) -> PageResult {
-    let t = tenant(&state, &c).await?;
-    let a = state.store.assessment(&t, &id).await.map_err(store_err(&c))?;
-    let plan = plan_for(&c, &a)?;
-    let proposals = state.store.propose_answers(&t, &id, &q.from).await.map_err(store_err(&c))?;
-    let proposals = proposals
-        .into_iter()
-        .map(|p| {
-            let title = plan.item(&p.target).map(|i| i.node.title.get(lc(&c)).to_owned()).unwrap_or_default();
-            let kind = format!(
-                "assess.kind.{}",
-                serde_json::to_value(p.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-            );
-            let status_key = format!("assess.status.{}", p.status.code());
-            (p, title, kind, status_key)
-        })
-        .collect();
-    let ch = chrome(&state, &c, "assess.infer", None).await;
-    Ok(render(&InferPage { c: ch, a, from: q.from, proposals }))
-}
-
-#[derive(Deserialize)]
-struct ConfirmForm {
-    from: String,
-    requirement: String,
-}
-
-async fn infer_confirm(
-    State(state): State<AppState>,
-    c: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<ConfirmForm>,
-) -> PageResult {
-    let t = tenant(&state, &c).await?;
-    state.store.confirm_proposal(&t, &id, &f.from, &f.requirement, None).await.map_err(store_err(&c))?;
-    Ok(Redirect::to(&format!("/assessments/{id}/infer?from={}&notice=assess.confirmed", f.from)).into_response())
-}
-
-// ---------- exports and import ----------
-
-#[derive(Deserialize)]
-struct ExportQuery {
-    lang: Option<String>,
-}
-
-async fn export(
-    State(state): State<AppState>,
-    c: Ctx,
-    Path((id, format)): Path<(String, String)>,
-    Query(q): Query<ExportQuery>,
-) -> PageResult {
-    let t = tenant(&state, &c).await?;
-    let l = match q.lang.as_deref() {
-        Some("ja") => mamori_assess::Lang::Ja,
-        Some("en") => mamori_assess::Lang::En,
-        _ => lang(&c),
-    };
-    let file = crate::api::assess::export_file(&state, &t, &id, &format, l).await.map_err(|e| match e {
-        crate::api::assess::ExportFail::Store(e) => PageError::Store(c.t(), e),
-        crate::api::assess::ExportFail::Unsupported | crate::api::assess::ExportFail::Render(_) => {
-            PageError::Store(c.t(), StoreError::NotFound)
-        }
-    })?;
-    if format == "html" {
-        return Ok(Html(String::from_utf8_lossy(&file.bytes).into_owned()).into_response());
-    }
-    Ok(attachment(file.mime, &file.name, file.bytes))
-}
-
-#[derive(Template)]
-#[template(path = "assess_import.html")]
-struct ImportErrors {
-    c: Chrome,
-    a: AssessmentInfo,
-    issues: Vec<String>,
-}
-
-async fn import(State(state): State<AppState>, c: Ctx, Path(id): Path<String>, mut mp: Multipart) -> PageResult {
-    let t = tenant(&state, &c).await?;
-    let a = state.store.assessment(&t, &id).await.map_err(store_err(&c))?;
-    let plan = plan_for(&c, &a)?;
-    let mut bytes = Vec::new();
-    while let Ok(Some(field)) = mp.next_field().await {
-        if field.name() == Some("file") {
-            bytes = field.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
-        }
-    }
-    let issues = match mamori_report::xlsx::import(&bytes, &plan) {
-        Ok(imported) if imported.assessment_id.as_deref().is_none_or(|x| x == id) => {
-            match state.store.import_answers(&t, &id, &imported.rows).await {
-                Ok(_) => return Ok(see_other(&format!("/assessments/{id}"), "assess.imported")),
-                Err(StoreError::Invalid { message, .. } | StoreError::Conflict(message)) => vec![message],
-                Err(e) => return Err(PageError::Store(c.t(), e)),
-            }
-        }
-        Ok(_) => vec!["Meta!B1: the file belongs to another assessment".to_owned()],
-        Err(issues) => issues.iter().map(ToString::to_string).collect(),
-    };
-    let ch = chrome(&state, &c, "assess.import", None).await;
-    let mut resp = render(&ImportErrors { c: ch, a, issues });
-    *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(resp)
 }
