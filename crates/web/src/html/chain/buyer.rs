@@ -101,6 +101,8 @@ struct SupplyPage {
     spofs: Vec<(String, u32, u32)>,
     hidden_spofs: usize,
     invite_link: Option<String>,
+    /// Invitations the supplier has not accepted yet: (supplier name, e-mail, expires on).
+    invitations: Vec<(String, String, String)>,
     errors: FormErrors,
 }
 
@@ -202,10 +204,26 @@ async fn render_dashboard(
         }
         None => "–".into(),
     };
+    let can_manage = tn.role().at_least(Role::Admin);
+    // An invited supplier joins the network only when it accepts; until then it is listed here.
+    let invitations = if can_manage {
+        let now = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
+        state
+            .store
+            .supplier_invitations(&tn)
+            .await
+            .map_err(|e| PageError::Store(t, e))?
+            .into_iter()
+            .filter(|i| !i.accepted && i.expires_at > now)
+            .map(|i| (i.supplier_name, i.email, day(i.expires_at)))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let ch = chrome(state, c, "supply.title", f.notice.as_deref()).await;
     Ok(render(&SupplyPage {
         c: ch,
-        can_manage: tn.role().at_least(Role::Admin),
+        can_manage,
         rows,
         total,
         page,
@@ -233,6 +251,7 @@ async fn render_dashboard(
         spofs: d.spofs.iter().map(|s| (org_name(&s.org, c.lang), s.tier, (s.share * 100.0).round() as u32)).collect(),
         hidden_spofs: d.hidden_spofs,
         invite_link,
+        invitations,
         errors,
     }))
 }
