@@ -192,6 +192,32 @@ pub enum ExportFormat {
     Csv,
 }
 
+/// Exports a crosswalk: OSCAL mapping JSON, CISO Assistant mapping library YAML (which names
+/// nodes through `frameworks`), or mamori JSON. `last_modified` as for [`export`].
+pub fn export_crosswalk(
+    xw: &Crosswalk,
+    frameworks: &[Framework],
+    format: ExportFormat,
+    last_modified: &str,
+) -> Result<Vec<u8>, ExportError> {
+    match format {
+        ExportFormat::OscalJson => {
+            let v = oscal::mapping_to_value(std::slice::from_ref(xw), &xw.name, last_modified)?;
+            serde_json::to_vec_pretty(&v).map_err(|e| ExportError::Serialize(e.to_string()))
+        }
+        ExportFormat::CisoAssistant => ciso::export_ciso_mappings(
+            std::slice::from_ref(xw),
+            &format!("urn:mamori:risk:library:{}", xw.id),
+            frameworks,
+        ),
+        ExportFormat::MamoriJson => serde_json::to_vec_pretty(xw).map_err(|e| ExportError::Serialize(e.to_string())),
+        ExportFormat::OscalXml | ExportFormat::Csv => Err(ExportError::Unsupported {
+            format: if format == ExportFormat::Csv { "csv" } else { "oscal-xml" },
+            reason: "crosswalks export as oscal, ciso-assistant or json".into(),
+        }),
+    }
+}
+
 /// Exports a framework. `last_modified` (RFC 3339) is written into OSCAL metadata; the caller passes
 /// the clock because this crate does not read it.
 pub fn export(fw: &Framework, format: ExportFormat, last_modified: &str) -> Result<Vec<u8>, ExportError> {

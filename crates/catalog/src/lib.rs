@@ -18,7 +18,9 @@ pub use builtin::{BuiltinError, builtin_crosswalks, builtin_frameworks};
 pub use crosswalk::{Authorship, Confidence, Crosswalk, CrosswalkIndex, Link, Mapping, NodeRef, Relation};
 pub use diff::{FrameworkDiff, NodeChange, diff};
 pub use error::{ErrorKind, ExportError, ImportError, Location};
-pub use format::{ExportFormat, Format, ImportOptions, Imported, detect, export, import, import_with};
+pub use format::{
+    ExportFormat, Format, ImportOptions, Imported, detect, export, export_crosswalk, import, import_with,
+};
 pub use model::{
     CpsfComponent, CsfFunction, Framework, I18n, LevelDescriptor, Node, NodeKind, ScsLevel, Source, Tag, Verification,
 };

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand, ValueEnum};
-use mamori_catalog::{Crosswalk, ExportFormat, Format, Framework, Mapping, Relation, builtin};
+use mamori_catalog::{ExportFormat, Format, Framework, Mapping, Relation, builtin};
 use mamori_store::{AdminPath, CatalogImportError, CatalogOwner, CatalogView, DbConfig, Store, Tenant};
 use serde_json::json;
 
@@ -337,56 +337,30 @@ async fn import(
     Ok(())
 }
 
-fn crosswalk_of(view: &CatalogView, id: &str) -> Option<Crosswalk> {
-    let info = view.crosswalk(id)?;
-    Some(Crosswalk {
-        id: info.id.clone(),
-        name: info.name.clone(),
-        source_framework: info.source_framework.clone(),
-        target_framework: info.target_framework.clone(),
-        authorship: info.authorship,
-        provenance: info.provenance.clone(),
-        notes: info.notes.clone(),
-        links: view.index().links().iter().filter(|l| l.crosswalk == id).cloned().collect(),
-    })
-}
-
 fn now_rfc3339() -> String {
     time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
 
 fn export(view: &CatalogView, id: &str, version: Option<&str>, format: ExportArg) -> anyhow::Result<Vec<u8>> {
+    let fmt = match format {
+        ExportArg::Oscal => ExportFormat::OscalJson,
+        ExportArg::OscalXml => ExportFormat::OscalXml,
+        ExportArg::Csv => ExportFormat::Csv,
+        ExportArg::CisoAssistant => ExportFormat::CisoAssistant,
+        ExportArg::Json => ExportFormat::MamoriJson,
+    };
     let fw_found = match version {
         Some(v) => view.get(id, Some(v)),
         None => view.get_ref(id),
     };
     if let Some(f) = fw_found {
-        let fmt = match format {
-            ExportArg::Oscal => ExportFormat::OscalJson,
-            ExportArg::OscalXml => ExportFormat::OscalXml,
-            ExportArg::Csv => ExportFormat::Csv,
-            ExportArg::CisoAssistant => ExportFormat::CisoAssistant,
-            ExportArg::Json => ExportFormat::MamoriJson,
-        };
         return Ok(mamori_catalog::export(&f.framework, fmt, &now_rfc3339())?);
     }
-    let Some(xw) = crosswalk_of(view, id) else {
+    let Some(xw) = view.crosswalk_full(id) else {
         bail!("no framework or crosswalk '{id}' in the catalog; see `mamori catalog list`");
     };
     let frameworks: Vec<Framework> = view.latest().iter().map(|f| (*f.framework).clone()).collect();
-    match format {
-        ExportArg::Oscal => {
-            let v = mamori_catalog::oscal::mapping_to_value(std::slice::from_ref(&xw), &xw.name, &now_rfc3339())?;
-            Ok(serde_json::to_vec_pretty(&v)?)
-        }
-        ExportArg::CisoAssistant => Ok(mamori_catalog::ciso::export_ciso_mappings(
-            std::slice::from_ref(&xw),
-            &format!("urn:mamori:risk:library:{}", xw.id),
-            &frameworks,
-        )?),
-        ExportArg::Json => Ok(serde_json::to_vec_pretty(&xw)?),
-        ExportArg::OscalXml | ExportArg::Csv => bail!("crosswalks export as oscal, ciso-assistant or json"),
-    }
+    Ok(mamori_catalog::export_crosswalk(&xw, &frameworks, fmt, &now_rfc3339())?)
 }
 
 fn relation_text(r: Relation) -> String {

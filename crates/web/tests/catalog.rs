@@ -163,6 +163,20 @@ async fn frameworks_nodes_and_crosswalks_are_served_with_nists_typed_links() {
     assert!(first["pivot"].as_str().unwrap().starts_with("nist-csf-2.0:"), "{pivot}");
     assert_eq!(first["authorship"], serde_json::json!(["ours", "official"]));
 
+    // A crosswalk exports whole, as mamori JSON and as an OSCAL mapping collection.
+    let xw = "/api/v1/crosswalks/nist-csf-2.0--iso-iec-27001-2022/export";
+    let (s, whole) = env.get(&a.token, &format!("{xw}?format=json")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(whole["source_framework"], "nist-csf-2.0");
+    assert!(whole["links"].as_array().unwrap().len() > 100, "every link of the crosswalk");
+    let (s, oscal) = env.get(&a.token, &format!("{xw}?format=oscal")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(oscal.get("mapping-collection").is_some(), "{}", oscal.to_string().chars().take(200).collect::<String>());
+    let (s, _) = env.get(&a.token, &format!("{xw}?format=csv")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "CSV holds frameworks, not crosswalks");
+    let (s, _) = env.get(&a.token, "/api/v1/crosswalks/no-such-crosswalk/export?format=json").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
     let (s, _) = env.get(&a.token, "/api/v1/frameworks/no-such-thing").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let (_, doc) = env.get(&a.token, "/api/v1/openapi.json").await;

@@ -128,6 +128,21 @@ impl CatalogView {
         self.crosswalks.iter().find(|c| c.id == id)
     }
 
+    /// A visible crosswalk with all its links, as it would be imported.
+    pub fn crosswalk_full(&self, id: &str) -> Option<mamori_catalog::Crosswalk> {
+        let info = self.crosswalk(id)?;
+        Some(mamori_catalog::Crosswalk {
+            id: info.id.clone(),
+            name: info.name.clone(),
+            source_framework: info.source_framework.clone(),
+            target_framework: info.target_framework.clone(),
+            authorship: info.authorship,
+            provenance: info.provenance.clone(),
+            notes: info.notes.clone(),
+            links: self.index.links().iter().filter(|l| l.crosswalk == id).cloned().collect(),
+        })
+    }
+
     /// The index over every visible link.
     pub fn index(&self) -> &CrosswalkIndex {
         &self.index

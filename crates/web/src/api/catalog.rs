@@ -31,13 +31,14 @@ pub fn routes() -> Router<AppState> {
         .route("/frameworks/{id}/export", get(export_framework))
         .route("/frameworks/{id}/diff/{other}", get(diff_frameworks))
         .route("/crosswalks", get(list_crosswalks))
+        .route("/crosswalks/{id}/export", get(export_crosswalk))
 }
 
 /// The catalog part of the OpenAPI document, merged into the main one.
 #[derive(OpenApi)]
 #[openapi(
     paths(list_frameworks, get_framework, list_nodes, get_node, list_crosswalks, import_framework, export_framework,
-        diff_frameworks),
+        export_crosswalk, diff_frameworks),
     components(schemas(FrameworkSummaryDto, FrameworkDto, NodeDto, SourceDto, NodeDetailDto, LinkDto, MappingDto,
         ImportResultDto, ImportedFrameworkDto, ImportedCrosswalkDto, DiffDto, ChangedNodeDto,
         Page<FrameworkSummaryDto>, Page<NodeDto>, Page<MappingDto>))
@@ -354,6 +355,35 @@ async fn export_framework(
         format!("attachment; filename=\"{}-{}.{ext}\"", safe_name(&f.framework.id), safe_name(&f.framework.version));
     let mut resp = crate::middleware::typed(content_type, bytes);
     if let Ok(v) = HeaderValue::from_str(&disposition) {
+        resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(resp)
+}
+
+/// Export a crosswalk with all its links: `format` = oscal (OSCAL mapping), ciso-assistant or json.
+#[utoipa::path(get, path = "/api/v1/crosswalks/{id}/export", tag = "catalog", params(("id" = String, Path), ExportQuery),
+    security(("bearer" = [])), responses((status = 200, description = "the file"), (status = 404, body = crate::Problem), (status = 422, body = crate::Problem)))]
+async fn export_crosswalk(
+    State(state): State<AppState>,
+    ApiTenant(t): ApiTenant,
+    Path(id): Path<String>,
+    Query(q): Query<ExportQuery>,
+) -> ApiResult<Response> {
+    let (format, content_type, ext) = match q.format.as_str() {
+        "oscal" | "oscal-json" => (ExportFormat::OscalJson, "application/json", "json"),
+        "ciso-assistant" => (ExportFormat::CisoAssistant, "application/yaml", "yaml"),
+        "json" | "mamori-json" => (ExportFormat::MamoriJson, "application/json", "json"),
+        _ => return Err(ApiError::field("format", "use oscal, ciso-assistant or json")),
+    };
+    let view = state.store.catalog_view(Some(&t)).await?;
+    let xw = view.crosswalk_full(&id).ok_or_else(|| not_found("such crosswalk"))?;
+    let frameworks: Vec<mamori_catalog::Framework> = view.latest().iter().map(|f| (*f.framework).clone()).collect();
+    let now =
+        time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
+    let bytes = mamori_catalog::export_crosswalk(&xw, &frameworks, format, &now)
+        .map_err(|e| ApiError::detail(Code::ValidationFailed, e.to_string()))?;
+    let mut resp = crate::middleware::typed(content_type, bytes);
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{}.{ext}\"", safe_name(&xw.id))) {
         resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
     Ok(resp)

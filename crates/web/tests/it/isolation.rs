@@ -235,6 +235,13 @@ pub fn probes(ids: &Ids) -> Vec<Probe> {
             none(),
             NoLeak,
         ),
+        p(
+            M::GET,
+            "/api/v1/crosswalks/{id}/export",
+            format!("/api/v1/crosswalks/{}/export?format=json", ids.b_framework),
+            none(),
+            Denied,
+        ),
     ];
     // The sharing hub, UI and API.
     table.extend(crate::isolation_intel::probes(&ids.intel));
