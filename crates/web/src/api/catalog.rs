@@ -328,6 +328,18 @@ fn safe_name(text: &str) -> String {
     s.chars().take(80).collect()
 }
 
+/// An export `format` parameter: the format, its media type and file extension.
+fn export_format(name: &str) -> Result<(ExportFormat, &'static str, &'static str), ApiError> {
+    Ok(match name {
+        "oscal" | "oscal-json" => (ExportFormat::OscalJson, "application/json", "json"),
+        "oscal-xml" => (ExportFormat::OscalXml, "application/xml", "xml"),
+        "csv" => (ExportFormat::Csv, "text/csv; charset=utf-8", "csv"),
+        "ciso-assistant" => (ExportFormat::CisoAssistant, "application/yaml", "yaml"),
+        "json" | "mamori-json" => (ExportFormat::MamoriJson, "application/json", "json"),
+        _ => return Err(ApiError::field("format", "use oscal, oscal-xml, csv, ciso-assistant or json")),
+    })
+}
+
 /// Export a framework: `format` = oscal, oscal-xml, csv, ciso-assistant or json.
 #[utoipa::path(get, path = "/api/v1/frameworks/{id}/export", tag = "catalog", params(("id" = String, Path), ExportQuery),
     security(("bearer" = [])), responses((status = 200, description = "the file"), (status = 404, body = crate::Problem), (status = 422, body = crate::Problem)))]
@@ -337,14 +349,7 @@ async fn export_framework(
     Path(id): Path<String>,
     Query(q): Query<ExportQuery>,
 ) -> ApiResult<Response> {
-    let (format, content_type, ext) = match q.format.as_str() {
-        "oscal" | "oscal-json" => (ExportFormat::OscalJson, "application/json", "json"),
-        "oscal-xml" => (ExportFormat::OscalXml, "application/xml", "xml"),
-        "csv" => (ExportFormat::Csv, "text/csv; charset=utf-8", "csv"),
-        "ciso-assistant" => (ExportFormat::CisoAssistant, "application/yaml", "yaml"),
-        "json" | "mamori-json" => (ExportFormat::MamoriJson, "application/json", "json"),
-        _ => return Err(ApiError::field("format", "use oscal, oscal-xml, csv, ciso-assistant or json")),
-    };
+    let (format, content_type, ext) = export_format(&q.format)?;
     let view = state.store.catalog_view(Some(&t)).await?;
     let f = pick(&view, &id, q.version.as_deref())?;
     let now =
@@ -369,12 +374,7 @@ async fn export_crosswalk(
     Path(id): Path<String>,
     Query(q): Query<ExportQuery>,
 ) -> ApiResult<Response> {
-    let (format, content_type, ext) = match q.format.as_str() {
-        "oscal" | "oscal-json" => (ExportFormat::OscalJson, "application/json", "json"),
-        "ciso-assistant" => (ExportFormat::CisoAssistant, "application/yaml", "yaml"),
-        "json" | "mamori-json" => (ExportFormat::MamoriJson, "application/json", "json"),
-        _ => return Err(ApiError::field("format", "use oscal, ciso-assistant or json")),
-    };
+    let (format, content_type, ext) = export_format(&q.format)?;
     let view = state.store.catalog_view(Some(&t)).await?;
     let xw = view.crosswalk_full(&id).ok_or_else(|| not_found("such crosswalk"))?;
     let frameworks: Vec<mamori_catalog::Framework> = view.latest().iter().map(|f| (*f.framework).clone()).collect();
