@@ -1,5 +1,6 @@
 //! REST endpoints for assessments: list, create, get, answer, transition, scores, proposals, evidence and exports.
 
+use axum::extract::multipart::MultipartError;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -276,24 +277,39 @@ pub(crate) async fn upload(
     Path(id): Path<String>,
     mut mp: Multipart,
 ) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+    let upload = read_evidence_upload(&mut mp).await.map_err(|_| ApiError::new(Code::PayloadTooLarge))?;
+    let file = upload.file.ok_or_else(|| ApiError::field("file", "send the file as multipart field 'file'"))?;
+    let info = state.store.add_file_evidence(&t, file, Some((&id, &upload.requirement))).await?;
+    Ok((StatusCode::CREATED, Json(serde_json::to_value(info).map_err(|_| ApiError::new(Code::Internal))?)))
+}
+
+/// The fields of an evidence upload form: `requirement`, `file` and an optional `expires_on`.
+pub(crate) struct EvidenceUpload {
+    pub requirement: String,
+    pub file: Option<NewFileEvidence>,
+}
+
+/// Reads an evidence upload (the page and the API send the same fields). Fails when the body
+/// cannot be read, e.g. past the size limit.
+pub(crate) async fn read_evidence_upload(mp: &mut Multipart) -> Result<EvidenceUpload, MultipartError> {
     let (mut requirement, mut expires, mut file) = (String::new(), None, None);
-    while let Ok(Some(field)) = mp.next_field().await {
+    while let Some(field) = mp.next_field().await? {
         match field.name().unwrap_or("") {
-            "requirement" => requirement = field.text().await.unwrap_or_default(),
-            "expires_on" => expires = field.text().await.ok().filter(|s| !s.trim().is_empty()),
+            "requirement" => requirement = field.text().await?,
+            "expires_on" => expires = Some(field.text().await?).filter(|s| !s.trim().is_empty()),
             "file" => {
                 let name = field.file_name().unwrap_or("").to_owned();
                 let mime = field.content_type().map(str::to_owned);
-                let bytes = field.bytes().await.map_err(|_| ApiError::new(Code::PayloadTooLarge))?;
+                let bytes = field.bytes().await?;
                 file = Some(NewFileEvidence { name, mime, bytes: bytes.to_vec(), expires_on: None });
             }
             _ => {}
         }
     }
-    let mut file = file.ok_or_else(|| ApiError::field("file", "send the file as multipart field 'file'"))?;
-    file.expires_on = expires;
-    let info = state.store.add_file_evidence(&t, file, Some((&id, &requirement))).await?;
-    Ok((StatusCode::CREATED, Json(serde_json::to_value(info).map_err(|_| ApiError::new(Code::Internal))?)))
+    if let Some(f) = file.as_mut() {
+        f.expires_on = expires;
+    }
+    Ok(EvidenceUpload { requirement, file })
 }
 
 /// Download evidence.

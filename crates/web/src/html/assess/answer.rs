@@ -446,32 +446,15 @@ pub(super) async fn upload_evidence(
     mut mp: Multipart,
 ) -> PageResult {
     let t = tenant(&state, &c).await?;
-    let (mut requirement, mut expires, mut file) = (String::new(), None, None);
-    while let Ok(Some(field)) = mp.next_field().await {
-        match field.name().unwrap_or("") {
-            "requirement" => requirement = field.text().await.unwrap_or_default(),
-            "expires_on" => expires = field.text().await.ok().filter(|s| !s.trim().is_empty()),
-            "file" => {
-                let name = field.file_name().unwrap_or("").to_owned();
-                let mime = field.content_type().map(str::to_owned);
-                file = field.bytes().await.ok().map(|bytes| NewFileEvidence {
-                    name,
-                    mime,
-                    bytes: bytes.to_vec(),
-                    expires_on: None,
-                });
-            }
-            _ => {}
-        }
-    }
-    let result = match file {
-        Some(mut file) => {
-            file.expires_on = expires;
-            state.store.add_file_evidence(&t, file, Some((&id, &requirement))).await.map(|_| ())
-        }
+    // An unreadable body (e.g. past the size limit) is answered like a missing file.
+    let upload = crate::api::assess::read_evidence_upload(&mut mp)
+        .await
+        .unwrap_or(crate::api::assess::EvidenceUpload { requirement: String::new(), file: None });
+    let result = match upload.file {
+        Some(file) => state.store.add_file_evidence(&t, file, Some((&id, &upload.requirement))).await.map(|_| ()),
         None => Err(StoreError::Invalid { field: "file", message: "no file was sent".into() }),
     };
-    back_to(&state, &c, &t, &id, &requirement, result).await
+    back_to(&state, &c, &t, &id, &upload.requirement, result).await
 }
 
 /// Back to the requirement's row with its evidence open: a notice when the evidence was

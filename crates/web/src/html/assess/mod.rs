@@ -11,8 +11,8 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use mamori_assess::{AnswerInput, LifecycleAction, Proposal, radar_svg, transition};
 use mamori_store::assess::{
-    AnswerKind, AnswerRecord, AssessmentInfo, EvidenceInfo, EvidenceLinkInfo, NewAssessment, NewFileEvidence,
-    NewLinkEvidence, Plan, SCOPE_KINDS, SchemeScores, assess_role, frameworks, plan,
+    AnswerKind, AnswerRecord, AssessmentInfo, EvidenceInfo, EvidenceLinkInfo, NewAssessment, NewLinkEvidence, Plan,
+    SCOPE_KINDS, SchemeScores, assess_role, frameworks, plan,
 };
 use mamori_store::{Role, StoreError, Tenant};
 use serde::Deserialize;
