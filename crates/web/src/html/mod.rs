@@ -99,6 +99,7 @@ pub async fn chrome(state: &AppState, c: &Ctx, title: &'static str, notice: Opti
         let mut nav = vec![("/", "nav.dashboard")];
         if ch.org.is_some() {
             nav.push(("/assessments", "nav.assessments"));
+            nav.push(("/group", "nav.group"));
             nav.push(("/supply", "nav.supply"));
             nav.push(("/attestations", "nav.attestations"));
             nav.push(("/suppliers", "nav.suppliers"));
