@@ -25,6 +25,7 @@ pub(crate) const ASSESS: &[(&str, &str, &str)] = &[
     ("assess.save", "Save", "保存"),
     ("assess.save_next", "Save and next", "保存して次へ"),
     ("assess.clear", "Clear answer", "回答を取り消す"),
+    ("assess.import_other", "the file belongs to another assessment", "このファイルは別のアセスメントのものです"),
     (
         "assess.cleared",
         "The answer was cleared: the requirement counts as not answered.",

@@ -266,6 +266,24 @@ async fn the_html_pages_render_and_multipart_uploads_need_the_csrf_token() {
     assert_eq!(e.store.assessment_evidence(&t, &a.id).await.unwrap().len(), 1, "nothing was added");
     let (_, page) = send(&app, get(location.trim_end_matches("#r-5").to_owned())).await;
     assert!(String::from_utf8_lossy(&page).contains("この種類のファイルは受け付けていません"));
+    // An XLSX import with mistakes is refused cell by cell in the user's language, nothing applied.
+    let answered = e.store.assessment(&t, &a.id).await.unwrap().answered;
+    let mut xlsx = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.xlsx\"\r\nContent-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n"
+    )
+    .into_bytes();
+    xlsx.extend(broken_workbook());
+    xlsx.extend(format!("\r\n--{boundary}--\r\n").into_bytes());
+    let req = Request::post(format!("/assessments/{}/import?csrf={csrf}", a.id))
+        .header(header::COOKIE, cookie.clone())
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .body(Body::from(xlsx))
+        .unwrap();
+    let (status, page) = send(&app, req).await;
+    let page = String::from_utf8_lossy(&page).to_string();
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Answers!A2: 「Q1-1」はこのフレームワークの要求事項ではありません"), "{page}");
+    assert_eq!(e.store.assessment(&t, &a.id).await.unwrap().answered, answered);
     // An unknown reason in the address is not shown.
     let (_, page) = send(&app, get(format!("/assessments/{}?evidence_error=nav.logout&open=5", a.id))).await;
     assert!(!String::from_utf8_lossy(&page).contains("data-testid=\"evidence-error\""));
