@@ -208,3 +208,26 @@ impl MigrationTrait for M0008ChainReminders {
         .await
     }
 }
+
+/// Migration `M0009ChainReviewers`: expert reviewers can be deactivated (and are kept
+/// for the record) by the platform administrator.
+pub struct M0009ChainReviewers;
+
+impl MigrationName for M0009ChainReviewers {
+    fn name(&self) -> &str {
+        "m0009_chain_reviewers"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0009ChainReviewers {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(ExpertReviewers::Table)
+                .add_column(big_integer_null(ChainCol::DeactivatedAt))
+                .to_owned(),
+        )
+        .await
+    }
+}
