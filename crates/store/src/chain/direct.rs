@@ -266,7 +266,7 @@ fn filtered(mut q: SelectStatement, f: &DirectFilter, backend: DbBackend, now: i
         let lower = needle.to_lowercase();
         q.and_where(
             contains(Func::lower(Expr::col((Orgs::Table, Orgs::Name))).into(), lower.clone())
-                .or(contains(Expr::col((Orgs::Table, Orgs::NameJa)).into(), needle.to_string()))
+                .or(contains(Expr::col((Orgs::Table, Orgs::NameJa)), needle.to_string()))
                 .or(contains(Func::lower(Expr::col((SupplyLinks::Table, SupplyLinks::Supplied))).into(), lower)),
         );
     }
