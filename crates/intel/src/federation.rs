@@ -282,6 +282,24 @@ impl Backoff {
     }
 }
 
+/// Reads a `Retry-After` header value (RFC 9110 §10.2.3): delay-seconds, or an HTTP-date
+/// (IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT`) taken relative to `now`. A date in the past
+/// means no wait; anything else unreadable is `None`. Waits are capped at one day.
+#[must_use]
+pub fn retry_after(value: &str, now: time::OffsetDateTime) -> Option<Duration> {
+    const DAY: Duration = Duration::from_secs(86_400);
+    let v = value.trim();
+    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(v.parse::<u64>().map_or(DAY, Duration::from_secs).min(DAY));
+    }
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    let at = time::PrimitiveDateTime::parse(v, format).ok()?.assume_utc();
+    let wait = at - now;
+    Some(if wait.is_negative() { Duration::ZERO } else { Duration::try_from(wait).map_or(DAY, |d| d.min(DAY)) })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -346,5 +364,17 @@ mod tests {
         assert!(b.delay(1, 0.999) < b.delay(2, 0.0));
         assert!(b.delay(3, 0.5) > b.delay(2, 0.99));
         assert!(b.delay(50, 0.999) <= Duration::from_secs(300));
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates() {
+        let now = time::macros::datetime!(2025-06-01 12:00:00 UTC);
+        assert_eq!(retry_after("120", now), Some(Duration::from_secs(120)));
+        assert_eq!(retry_after(" 0 ", now), Some(Duration::ZERO));
+        assert_eq!(retry_after("99999999999999999999", now), Some(Duration::from_secs(86_400)));
+        assert_eq!(retry_after("Sun, 01 Jun 2025 12:01:30 GMT", now), Some(Duration::from_secs(90)));
+        assert_eq!(retry_after("Sun, 01 Jun 2025 11:00:00 GMT", now), Some(Duration::ZERO));
+        assert_eq!(retry_after("soon", now), None);
+        assert_eq!(retry_after("-5", now), None);
     }
 }

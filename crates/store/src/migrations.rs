@@ -21,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(crate::chain::migration::M0008ChainReminders),
             Box::new(crate::assess::migration::M0009OrgGroups),
             Box::new(crate::chain::migration::M0010ChainReviewers),
+            Box::new(crate::migrations_intel::M0011IntelScale),
         ]
     }
 }

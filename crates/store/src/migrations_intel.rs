@@ -2,7 +2,8 @@
 //! resources and the reporting flow of the information-sharing hub. Migration
 //! `M0006Federation`: federation peers (remote TAXII collections) with their sync state, and
 //! the peer each pulled object came from. `M0007IntelIngest`: fewer random-order indexes on
-//! STIX objects, for bulk ingest.
+//! STIX objects, for bulk ingest. `M0011IntelScale`: the `match[type]` page index and the
+//! log of deleted objects that incremental matching reads.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::{
@@ -277,5 +278,40 @@ impl MigrationTrait for M0007IntelIngest {
         // such index costs about one page write per stored object, the largest cost of a bulk
         // ingest once the indexes outgrow the page cache.
         m.drop_index(Index::drop().name("idx_intel_objects_stix_id").table(IntelObjects::Table).to_owned()).await
+    }
+}
+
+pub(crate) struct M0011IntelScale;
+
+impl MigrationName for M0011IntelScale {
+    fn name(&self) -> &str {
+        "m0011_intel_scale"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0011IntelScale {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        // `match[type]` pages: one type of one collection in keyset order, without scanning
+        // the other types or sorting (the (stix_type, row_id) index serves matching only).
+        m.create_index(idx(
+            "idx_intel_objects_type_page",
+            IntelObjects::Table,
+            &[IntelCol::CollectionId, IntelCol::StixType, IntelCol::DateAdded, IntelCol::RowId],
+        ))
+        .await?;
+        // What every delete removed, stamped with the clock tick it burned, so a matching
+        // index built before the delete can be brought up to date instead of rebuilt.
+        m.create_table(
+            Table::create()
+                .table(IntelDeletions::Table)
+                .col(big_integer(IntelCol::Tick))
+                .col(string(IntelCol::CollectionId))
+                .col(string(IntelCol::StixId))
+                .col(string(IntelCol::StixType))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(idx("idx_intel_deletions_tick", IntelDeletions::Table, &[IntelCol::Tick])).await
     }
 }

@@ -270,7 +270,15 @@ async fn property_no_read_path_returns_an_object_the_tlp_table_forbids() {
         recipients.sort();
         recipients.dedup();
         let opts = IngestOptions { recipients: recipients.clone(), ..Default::default() };
-        s.intel_ingest(&pt, &coll, vec![indicator(1000 + n, Some(tlp), T0)], Vec::new(), &opts).await.unwrap();
+        let out =
+            s.intel_ingest(&pt, &coll, vec![indicator(1000 + n, Some(tlp), T0)], Vec::new(), &opts).await.unwrap();
+        if tlp == Tlp::Red && !recipients.iter().any(|r| matches!(r, Recipient::User(_))) {
+            // Nobody could read it: refused with a reason, and so never readable on any path.
+            assert_eq!(out.failures.len(), 1, "TLP:RED without a named individual is refused");
+            assert_eq!(out.failures[0].message.as_deref(), Some(mamori_store::intel::RED_WITHOUT_RECIPIENTS));
+            continue;
+        }
+        assert!(out.failures.is_empty(), "{:?}", out.failures);
         let access = ObjectAccess {
             tlp,
             circle_id: circle.id.clone(),
@@ -547,4 +555,85 @@ async fn objects_pulled_from_a_peer_are_left_out_when_pushing_back() {
         audit.iter().any(|e| e.actor == format!("federation:{}", p.id)),
         "the runner's ingest is audited as itself"
     );
+}
+
+/// An indicator with any pattern, version time and revocation.
+fn ind_with(n: usize, tlp: Tlp, modified: &str, pattern: &str, revoked: bool) -> ValidObject {
+    let mut v = json!({"type": "indicator", "spec_version": "2.1", "id": format!("indicator--00000000-0000-4000-8000-{n:012}"),
+        "created": "2025-01-01T00:00:00.000Z", "modified": modified, "pattern": pattern, "pattern_type": "stix",
+        "valid_from": "2025-01-01T00:00:00Z", "object_marking_refs": [tlp.marking_id()]});
+    if revoked {
+        v["revoked"] = json!(true);
+    }
+    validate_object(&v).unwrap()
+}
+
+#[tokio::test]
+async fn the_cached_matching_index_follows_mixed_writes_incrementally_and_equals_a_rebuild() {
+    let s = store().await;
+    let hub = org_tenant(&s, "sharing-hub").await;
+    let colls = [shared(&s, &hub, "auto-isac", "shared").await, shared(&s, &hub, "auto-isac", "alerts").await];
+    let readers = [
+        user_tenant(&s, "owner@sakura-motors.example").await,
+        user_tenant(&s, "owner@hokuto-precision.example").await,
+        user_tenant(&s, "owner@sharing-hub.example").await,
+        org_tenant(&s, "nagisa-seats").await,
+    ];
+    let users: Vec<String> = readers[..3].iter().map(|t| t.actor().user_id().unwrap().to_owned()).collect();
+    let probes: Vec<String> =
+        (0..40usize).map(|n| format!("10.9.{}.{}", n / 256, n % 256)).chain(["10.77.1.2".to_owned()]).collect();
+    let check = |round: usize| {
+        let s = &s;
+        let readers = &readers;
+        let probes = &probes;
+        async move {
+            for t in readers {
+                let cached = serde_json::to_value(s.intel_match(t, probes).await.unwrap()).unwrap();
+                let rebuilt = serde_json::to_value(s.intel_match_rebuilt(t, probes).await.unwrap()).unwrap();
+                assert_eq!(cached, rebuilt, "round {round}, {:?}", t.actor());
+            }
+        }
+    };
+    check(0).await;
+    let (builds, _) = s.intel_match_counts();
+    assert_eq!(builds, readers.len() as u64, "one build per scope");
+    let mut rng = Lcg(0xfeed);
+    let mut minute = 0usize;
+    for round in 1..=12 {
+        for _ in 0..6 {
+            let n = rng.next(40) as usize;
+            let coll = &colls[rng.next(2) as usize];
+            let tlp = mamori_intel::tlp::ALL_LEVELS[rng.next(5) as usize];
+            // Later versions mostly; sometimes an older one arrives late.
+            minute += 1;
+            let m = if rng.next(5) == 0 { 0 } else { minute };
+            let modified = format!("2025-02-01T{:02}:{:02}:00.000Z", m / 60 % 24, m % 60);
+            let pattern = match rng.next(6) {
+                0 => "[ipv4-addr:value = '10.77.0.0/16']".to_owned(),
+                1 => "[process:name = 'not-indexed.exe']".to_owned(),
+                _ => format!("[ipv4-addr:value = '10.9.{}.{}']", n / 256, n % 256),
+            };
+            let revoked = rng.next(8) == 0;
+            let recipients = vec![Recipient::User(users[rng.next(3) as usize].clone())];
+            let opts = IngestOptions { recipients, ..Default::default() };
+            match rng.next(6) {
+                0 => {
+                    let id = format!("indicator--00000000-0000-4000-8000-{n:012}");
+                    let versions = if rng.next(2) == 0 { VersionSel::all() } else { VersionSel::default() };
+                    match s.intel_delete(&hub, coll, &id, versions, None).await {
+                        Ok(_) | Err(StoreError::NotFound) => {}
+                        Err(e) => panic!("{e}"),
+                    }
+                }
+                _ => {
+                    let obj = ind_with(n, tlp, &modified, &pattern, revoked);
+                    s.intel_ingest(&hub, coll, vec![obj], Vec::new(), &opts).await.unwrap();
+                }
+            }
+        }
+        check(round).await;
+    }
+    let (builds_after, updates) = s.intel_match_counts();
+    assert_eq!(builds_after, builds, "no rebuild after the first: every change was applied in place");
+    assert!(updates >= readers.len() as u64, "updated {updates} times");
 }

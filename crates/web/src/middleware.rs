@@ -96,10 +96,15 @@ pub async fn problem_json(req: Request, next: Next) -> Response {
 
 /// Rejections made outside our handlers (the body-size limit, the timeout, extractors that
 /// refuse a form or query) come as plain text. Under `/api/` they become problem documents;
-/// elsewhere a 4xx becomes an error page in the request's language.
+/// under `/taxii2/` they are left to the TAXII layer; elsewhere a 4xx becomes an error page
+/// in the request's language.
 async fn rejections(req: Request, next: Next) -> Response {
     if req.uri().path().starts_with("/api/") {
         return problem_json(req, next).await;
+    }
+    // TAXII answers its own error resources (`taxii::outer` shapes the framework's).
+    if req.uri().path() == "/taxii2" || req.uri().path().starts_with("/taxii2/") {
+        return next.run(req).await;
     }
     let headers = req.headers();
     let hint = crate::ctx::cookie(headers, crate::ctx::LANG_COOKIE).and_then(Lang::parse).unwrap_or_else(|| {

@@ -108,9 +108,12 @@ pub struct Match<'a, M> {
     pub kind: MatchKind,
 }
 
+#[derive(Clone)]
 struct Entry<M> {
     id: Box<str>,
     meta: M,
+    /// False once removed: its postings stay in the maps but are never reported.
+    live: bool,
 }
 
 /// An indicator whose pattern could not be indexed, with the reason.
@@ -126,6 +129,10 @@ pub struct Unindexed {
 ///
 /// `M` is per-indicator metadata; [`MatchIndex::lookup_visible`] filters on it *before*
 /// results are assembled, so matching never reveals indicators the caller may not read.
+///
+/// Indicators can be removed ([`MatchIndex::remove`]): a removed one is never reported again,
+/// while its postings stay until the caller rebuilds (see [`MatchIndex::removed`]).
+#[derive(Clone)]
 pub struct MatchIndex<M = ()> {
     state: SeededState,
     entries: Vec<Entry<M>>,
@@ -141,6 +148,7 @@ pub struct MatchIndex<M = ()> {
     sha256: Map<[u8; 32]>,
     sha512: Map<[u8; 64]>,
     unindexed: Vec<Unindexed>,
+    removed: usize,
 }
 
 fn post(map_value: &mut u32, overflow: &mut Vec<Vec<u32>>, idx: u32) {
@@ -201,19 +209,39 @@ impl<M> MatchIndex<M> {
             sha256: HashMap::with_hasher(state),
             sha512: HashMap::with_hasher(state),
             unindexed: Vec::new(),
+            removed: 0,
         }
     }
 
-    /// Number of indexed indicators.
+    /// Number of indexed indicators (removed ones excluded).
     #[must_use]
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.entries.len() - self.removed
     }
 
     /// True when nothing is indexed.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
+    }
+
+    /// Number of removed indicators whose postings are still held.
+    #[must_use]
+    pub fn removed(&self) -> usize {
+        self.removed
+    }
+
+    /// Removes the indicator at `index` (as returned by [`Self::add_terms`]): it is never
+    /// reported again. Returns false when it was not there.
+    pub fn remove(&mut self, index: u32) -> bool {
+        match self.entries.get_mut(index as usize) {
+            Some(e) if e.live => {
+                e.live = false;
+                self.removed += 1;
+                true
+            }
+            _ => false,
+        }
     }
 
     /// Indicators that were offered but could not be indexed, with reasons.
@@ -222,8 +250,9 @@ impl<M> MatchIndex<M> {
         &self.unindexed
     }
 
-    /// Adds an indicator given its `pattern_type` and `pattern`. Returns the number of terms
-    /// indexed. Unsupported patterns are recorded in [`Self::unindexed`] and returned as errors.
+    /// Adds an indicator given its `pattern_type` and `pattern`. Returns its index (for
+    /// [`Self::remove`]). Unsupported patterns are recorded in [`Self::unindexed`] and returned
+    /// as errors.
     ///
     /// # Errors
     /// [`AddError`] when the pattern cannot be indexed.
@@ -233,7 +262,7 @@ impl<M> MatchIndex<M> {
         pattern_type: &str,
         pattern: &str,
         meta: M,
-    ) -> Result<usize, AddError> {
+    ) -> Result<u32, AddError> {
         if pattern_type != "stix" {
             let e = PatternError::Unsupported(format!("pattern_type {pattern_type}"));
             self.unindexed.push(Unindexed { indicator_id: indicator_id.to_owned(), error: e });
@@ -248,13 +277,13 @@ impl<M> MatchIndex<M> {
         }
     }
 
-    /// Adds an indicator from already compiled terms.
+    /// Adds an indicator from already compiled terms; returns its index.
     ///
     /// # Errors
-    /// [`AddError::Full`] beyond 2^31 indicators.
-    pub fn add_terms(&mut self, indicator_id: &str, terms: &[Term], meta: M) -> Result<usize, AddError> {
+    /// [`AddError::Full`] beyond 2^31 indicators (removed ones count until a rebuild).
+    pub fn add_terms(&mut self, indicator_id: &str, terms: &[Term], meta: M) -> Result<u32, AddError> {
         let idx = u32::try_from(self.entries.len()).ok().filter(|i| *i < MANY).ok_or(AddError::Full)?;
-        self.entries.push(Entry { id: indicator_id.into(), meta });
+        self.entries.push(Entry { id: indicator_id.into(), meta, live: true });
         let ov = &mut self.overflow;
         for t in terms {
             match t {
@@ -290,16 +319,21 @@ impl<M> MatchIndex<M> {
                 },
             }
         }
-        Ok(terms.len())
+        Ok(idx)
     }
 
     #[inline]
     fn emit(&self, v: u32, kind: MatchKind, f: &mut impl FnMut(u32, MatchKind)) {
+        let live = |i: u32| self.removed == 0 || self.entries.get(i as usize).is_some_and(|e| e.live);
         if v & MANY == 0 {
-            f(v, kind);
+            if live(v) {
+                f(v, kind);
+            }
         } else if let Some(list) = self.overflow.get((v & !MANY) as usize) {
             for &i in list {
-                f(i, kind);
+                if live(i) {
+                    f(i, kind);
+                }
             }
         }
     }

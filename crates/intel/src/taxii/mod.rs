@@ -4,6 +4,7 @@
 mod error;
 mod media;
 mod query;
+mod recipients;
 
 pub use error::TaxiiError;
 pub use media::{
@@ -11,3 +12,4 @@ pub use media::{
     check_content_type, date_added_headers, negotiate_accept,
 };
 pub use query::{Endpoint, ObjectQuery, QueryError, QueryLimits, VersionFilter, parse_query};
+pub use recipients::{MAX_RECIPIENTS, RECIPIENTS_PROPERTY, envelope_recipients};

@@ -201,3 +201,25 @@ proptest! {
         prop_assert_eq!(found, inside);
     }
 }
+
+#[test]
+fn a_removed_indicator_is_never_reported_again() {
+    let mut idx: MatchIndex<()> = MatchIndex::new(3);
+    let a = idx.add_indicator("indicator--a", "stix", "[ipv4-addr:value = '10.5.0.0/16']", ()).unwrap();
+    let b = idx.add_indicator("indicator--b", "stix", "[ipv4-addr:value = '10.5.0.0/16']", ()).unwrap();
+    let c = idx.add_indicator("indicator--c", "stix", "[domain-name:value = 'evil.example']", ()).unwrap();
+    let ids = |idx: &MatchIndex<()>, v: &str| -> Vec<String> {
+        idx.lookup(&classify(v).unwrap()).into_iter().map(|m| m.indicator_id.to_owned()).collect()
+    };
+    assert_eq!(ids(&idx, "10.5.1.1"), ["indicator--a", "indicator--b"]);
+    assert!(idx.remove(a));
+    assert!(!idx.remove(a), "removing twice is a no-op");
+    assert_eq!(ids(&idx, "10.5.1.1"), ["indicator--b"], "a shared posting list skips the removed one");
+    assert!(idx.remove(c));
+    assert!(ids(&idx, "www.evil.example").is_empty(), "a single posting is skipped too");
+    assert_eq!((idx.len(), idx.removed()), (1, 2));
+    // Added again under a new index, it is found again.
+    let again = idx.add_indicator("indicator--a", "stix", "[ipv4-addr:value = '10.5.0.0/16']", ()).unwrap();
+    assert!(again > b);
+    assert_eq!(ids(&idx, "10.5.1.1"), ["indicator--b", "indicator--a"]);
+}

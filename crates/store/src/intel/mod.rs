@@ -17,7 +17,7 @@ mod sql;
 
 use std::collections::BTreeSet;
 
-use mamori_intel::tlp::Viewer;
+use mamori_intel::tlp::{Recipient, Viewer};
 use sea_orm::sea_query::{Expr, ExprTrait, Order, Query};
 use sea_orm::{ConnectionTrait, QueryResult, TransactionTrait};
 use serde::Serialize;
@@ -25,14 +25,14 @@ use serde::Serialize;
 pub(crate) use matching::MatchCache;
 pub use matching::{MAX_OBSERVABLES, MatchHit, MatchProblem, MatchReport, MatchResult, VisibleIndicator};
 pub use objects::{
-    IngestOptions, IngestOutcome, ObjectFilter, ObjectPage, ObjectRow, StatusDetail, StatusRecord, VersionSel,
-    rejection_details,
+    IngestOptions, IngestOutcome, ObjectFilter, ObjectPage, ObjectRow, RED_WITHOUT_RECIPIENTS, StatusDetail,
+    StatusRecord, VersionSel, rejection_details,
 };
 pub use peers::{INTERVAL_SECS, PeerCredentials, PeerInfo, PeerInput, PeerState, RunResult};
 pub use reports::{NewReport, ReportInfo, ReportState, SanitiseOptions};
 
 use crate::audit::{self, Event};
-use crate::schema::{Memberships, Orgs};
+use crate::schema::{Memberships, Orgs, Users};
 use crate::{Actor, Role, Store, StoreError, Tenant, new_id, now_ms};
 use schema::*;
 
@@ -285,6 +285,66 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// The users named by e-mail as recipients of objects posted to `collection_id`, each of
+    /// whom must belong to a member organization of the collection's circle (TLP:RED and
+    /// AMBER name individuals). An unknown address and a non-member get the same answer, so
+    /// the check reveals nothing beyond the circle. The tenant needs write access.
+    pub async fn intel_recipients_by_email(
+        &self,
+        tenant: &Tenant,
+        collection_id: &str,
+        emails: &[String],
+    ) -> Result<Vec<Recipient>, StoreError> {
+        if emails.is_empty() {
+            return Ok(Vec::new());
+        }
+        let coll = self.collections_for_write(tenant, collection_id).await?;
+        let mut normalized = Vec::with_capacity(emails.len());
+        for (i, e) in emails.iter().enumerate() {
+            let n = crate::accounts::normalize_email(e).map_err(|_| {
+                StoreError::invalid("recipients", format!("entry {i} ({e}) is not a valid e-mail address"))
+            })?;
+            normalized.push(n);
+        }
+        let q = Query::select()
+            .distinct()
+            .columns([(Users::Table, Users::Id), (Users::Table, Users::Email)])
+            .from(Users::Table)
+            .inner_join(
+                Memberships::Table,
+                Expr::col((Memberships::Table, Memberships::UserId)).equals((Users::Table, Users::Id)),
+            )
+            .inner_join(
+                IntelCircleMembers::Table,
+                Expr::col((IntelCircleMembers::Table, IntelCol::OrgId))
+                    .equals((Memberships::Table, Memberships::OrgId)),
+            )
+            .and_where(Expr::col((IntelCircleMembers::Table, IntelCol::CircleId)).eq(coll.circle_id.as_str()))
+            .and_where(Expr::col((Users::Table, Users::Email)).is_in(normalized.iter().map(String::as_str)))
+            .to_owned();
+        let found: std::collections::HashMap<String, String> = self
+            .conn()
+            .query_all(&q)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("", "email")?, r.try_get("", "id")?)))
+            .collect::<Result<_, StoreError>>()?;
+        let mut out: Vec<Recipient> = Vec::with_capacity(normalized.len());
+        for (i, e) in normalized.iter().enumerate() {
+            let id = found.get(e).ok_or_else(|| {
+                StoreError::invalid(
+                    "recipients",
+                    format!("entry {i} ({e}) is not a user of a member organization of this circle"),
+                )
+            })?;
+            let r = Recipient::User(id.clone());
+            if !out.contains(&r) {
+                out.push(r);
+            }
+        }
+        Ok(out)
     }
 
     /// Creates a circle run by the hub organization `hub_org_slug`, which becomes its first

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use mamori_intel::stix::{Rejected, ValidObject};
-use mamori_intel::tlp::{MarkingKind, Recipient, TlpPolicy, classify_marking_definition};
+use mamori_intel::tlp::{MarkingKind, Recipient, Tlp, TlpPolicy, classify_marking_definition};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ConnectionTrait, QueryResult, TransactionTrait};
 use serde::{Deserialize, Serialize};
@@ -22,6 +22,9 @@ use crate::{Store, StoreError, Tenant, now_ms};
 const INSERT_CHUNK: usize = 500;
 /// Ids per de-duplication lookup.
 const LOOKUP_CHUNK: usize = 500;
+/// The status message of a TLP:RED object stored without any named individual.
+pub const RED_WITHOUT_RECIPIENTS: &str = "TLP:RED objects are readable only by named individual recipients, and this \
+     request names none (TAXII: list their e-mail addresses in the envelope property x_mamori_recipients)";
 /// Longest text kept for search.
 const SEARCH_TEXT_MAX: usize = 2_000;
 
@@ -239,7 +242,11 @@ impl Store {
         self.ingest_as(tenant, &coll, tenant.org_id(), producer_user.as_deref(), accepted, failures, opts).await
     }
 
-    async fn collections_for_write(&self, tenant: &Tenant, collection_id: &str) -> Result<CollectionInfo, StoreError> {
+    pub(super) async fn collections_for_write(
+        &self,
+        tenant: &Tenant,
+        collection_id: &str,
+    ) -> Result<CollectionInfo, StoreError> {
         let all = self.intel_all_collections(tenant).await?;
         let coll = all.into_iter().find(|c| c.id == collection_id).ok_or(StoreError::NotFound)?;
         if !coll.can_write {
@@ -266,14 +273,24 @@ impl Store {
             .filter(|o| o.object_type() == "marking-definition")
             .map(|o| (o.id().to_owned(), classify_marking_definition(o.value())))
             .collect();
+        let names_a_user = opts.recipients.iter().any(|r| matches!(r, Recipient::User(_)));
         let mut prepared = Vec::with_capacity(accepted.len());
         for obj in accepted {
-            let tlp = opts.policy.resolve_object(&obj, |id| known.get(id).copied()).tlp.as_str();
-            let body = serde_json::to_string(obj.value()).map_err(|e| StoreError::Internal(e.to_string()))?;
-            let digest = hex::encode(Sha256::digest(body.as_bytes()));
+            let tlp = opts.policy.resolve_object(&obj, |id| known.get(id).copied()).tlp;
             let (version, version_micros) =
                 obj.version().map_or((String::new(), 0), |v| (v.as_str().to_owned(), v.unix_micros()));
-            prepared.push(Prepared { obj, body, digest, tlp, version, version_micros });
+            if tlp == Tlp::Red && !names_a_user {
+                // Nobody could ever read it: TLP:RED opens only to named individuals.
+                failures.push(StatusDetail {
+                    id: obj.id().to_owned(),
+                    version,
+                    message: Some(RED_WITHOUT_RECIPIENTS.into()),
+                });
+                continue;
+            }
+            let body = serde_json::to_string(obj.value()).map_err(|e| StoreError::Internal(e.to_string()))?;
+            let digest = hex::encode(Sha256::digest(body.as_bytes()));
+            prepared.push(Prepared { obj, body, digest, tlp: tlp.as_str(), version, version_micros });
         }
         let txn = self.conn().begin().await?;
         // Existing versions of the same ids in this collection, for idempotent re-POSTs.
@@ -394,7 +411,9 @@ impl Store {
                     p.body.as_str().into(),
                     opts.origin_peer.clone().into(),
                 ]);
-                for r in &opts.recipients {
+                // Recipients count only for AMBER (need-to-know) and RED (individuals).
+                let named = if matches!(p.tlp, "amber" | "red") { opts.recipients.as_slice() } else { &[] };
+                for r in named {
                     let (kind, id) = match r {
                         Recipient::Org(o) => ("org", o),
                         Recipient::User(u) => ("user", u),
@@ -403,7 +422,7 @@ impl Store {
                 }
             }
             txn.execute(&ins).await?;
-            if !opts.recipients.is_empty() {
+            if chunk.iter().any(|p| matches!(p.tlp, "amber" | "red")) && !opts.recipients.is_empty() {
                 txn.execute(&recipients).await?;
             }
         }
@@ -594,6 +613,32 @@ impl Store {
             .and_where(Expr::col(IntelCol::Id).eq(1))
             .to_owned();
         txn.execute(&tick).await?;
+        // Logged under that tick, so a cached matching index can drop exactly these.
+        let q = Query::select()
+            .column(IntelCol::LastRowId)
+            .from(IntelClock::Table)
+            .and_where(Expr::col(IntelCol::Id).eq(1))
+            .to_owned();
+        let clock = txn.query_one(&q).await?.ok_or_else(|| StoreError::Internal("intel clock missing".into()))?;
+        let tick: i64 = clock.try_get("", "last_row_id")?;
+        for chunk in page.rows.chunks(LOOKUP_CHUNK) {
+            let mut log = Query::insert();
+            log.into_table(IntelDeletions::Table).columns([
+                IntelCol::Tick,
+                IntelCol::CollectionId,
+                IntelCol::StixId,
+                IntelCol::StixType,
+            ]);
+            for r in chunk {
+                log.values_panic([
+                    tick.into(),
+                    r.collection_id.as_str().into(),
+                    r.stix_id.as_str().into(),
+                    r.stix_type.as_str().into(),
+                ]);
+            }
+            txn.execute(&log).await?;
+        }
         for chunk in row_ids.chunks(LOOKUP_CHUNK) {
             let q = Query::delete()
                 .from_table(IntelRecipients::Table)

@@ -110,6 +110,8 @@ pub struct RunResult {
     pub error: Option<String>,
     /// The run stopped with more to do (page cap or time budget): the next one is due at once.
     pub incomplete: bool,
+    /// The peer asked us to wait at least this long (`Retry-After`, milliseconds).
+    pub retry_after_ms: Option<i64>,
 }
 
 const COLS: [IntelCol; 27] = [
@@ -527,6 +529,7 @@ impl Store {
             None if result.incomplete => 0,
             None => p.interval_secs.saturating_mul(1000),
         };
+        let wait_ms = std::cmp::max(wait_ms, result.retry_after_ms.unwrap_or(0));
         let error: Option<String> = result.error.as_ref().map(|e| e.chars().take(2000).collect());
         let txn = self.conn().begin().await?;
         let mut q = Query::update();

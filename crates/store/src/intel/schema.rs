@@ -1,5 +1,5 @@
-//! Table and column names of the intelligence hub (migrations `M0003Intel` and
-//! `M0006Federation`).
+//! Table and column names of the intelligence hub (migrations `M0003Intel`,
+//! `M0006Federation` and `M0011IntelScale`).
 
 use sea_orm::DeriveIden;
 
@@ -22,6 +22,7 @@ table!(IntelClock);
 table!(IntelStatus);
 table!(IntelReports);
 table!(IntelPeers);
+table!(IntelDeletions);
 
 /// Every column of the intelligence tables (names are shared where the meaning is).
 #[derive(DeriveIden, Clone, Copy)]
@@ -96,4 +97,5 @@ pub enum IntelCol {
     LeaseUntil,
     LastPulled,
     LastPushed,
+    Tick,
 }

@@ -231,6 +231,8 @@ pub(crate) async fn run_now(
         run_timeout: budget.max(std::time::Duration::from_secs(1)),
         request_timeout: budget.max(std::time::Duration::from_secs(1)),
         allow_internal: state.config.federation_allow_internal,
+        // A person is waiting for the answer: honour short Retry-After waits only.
+        max_retry_wait: budget / 4,
         ..SyncOptions::default()
     };
     sync_peer(&state.store, &peer.id, &opts, &no_progress).await

@@ -5,7 +5,7 @@
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use mamori_intel::federation::is_internal_address;
+use mamori_intel::federation::{is_internal_address, retry_after};
 use mamori_intel::taxii::TAXII_MEDIA_TYPE;
 use mamori_store::intel::PeerCredentials;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap};
@@ -19,8 +19,8 @@ const MAX_BODY: usize = 64 * 1024 * 1024;
 pub(crate) enum FedError {
     /// The peer could not be reached (DNS, connect, TLS, timeout).
     Unreachable(String),
-    /// The peer answered with an error status.
-    Status { code: u16, message: String },
+    /// The peer answered with an error status (with its `Retry-After` on 429 and 503).
+    Status { code: u16, message: String, retry_after: Option<Duration> },
     /// The peer answered something that is not TAXII.
     Protocol(String),
 }
@@ -29,13 +29,18 @@ impl std::fmt::Display for FedError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             FedError::Unreachable(why) => write!(f, "cannot reach the peer: {why}"),
-            FedError::Status { code: code @ (401 | 403), message } => {
+            FedError::Status { code: code @ (401 | 403), message, .. } => {
                 write!(f, "the peer refused our credentials (HTTP {code}): {message}")
             }
-            FedError::Status { code: 404, message } => {
+            FedError::Status { code: 404, message, .. } => {
                 write!(f, "the peer has no such collection, or does not share it with us (HTTP 404): {message}")
             }
-            FedError::Status { code, message } => write!(f, "the peer answered HTTP {code}: {message}"),
+            FedError::Status { code, message, retry_after: Some(wait) } => {
+                write!(f, "the peer answered HTTP {code}: {message} (it asks to retry after {} s)", wait.as_secs())
+            }
+            FedError::Status { code, message, retry_after: None } => {
+                write!(f, "the peer answered HTTP {code}: {message}")
+            }
             FedError::Protocol(why) => write!(f, "the peer's answer is not TAXII 2.1: {why}"),
         }
     }
@@ -83,15 +88,25 @@ impl reqwest::dns::Resolve for PublicOnly {
     }
 }
 
+/// Most times one request is sent again after a 429 or 503 with `Retry-After`.
+const RETRIES: u32 = 3;
+
 /// One peer's client.
 pub(crate) struct TaxiiClient {
     http: reqwest::Client,
     creds: PeerCredentials,
     allow_internal: bool,
+    /// The longest `Retry-After` waited for in place; a longer one fails the request.
+    max_wait: Duration,
 }
 
 impl TaxiiClient {
-    pub(crate) fn new(creds: PeerCredentials, timeout: Duration, allow_internal: bool) -> Result<Self, FedError> {
+    pub(crate) fn new(
+        creds: PeerCredentials,
+        timeout: Duration,
+        allow_internal: bool,
+        max_wait: Duration,
+    ) -> Result<Self, FedError> {
         let tls = tls_config().map_err(FedError::Unreachable)?;
         let mut builder = reqwest::Client::builder();
         if !allow_internal {
@@ -105,7 +120,7 @@ impl TaxiiClient {
             .user_agent(concat!("mamori-federation/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| FedError::Unreachable(e.to_string()))?;
-        Ok(TaxiiClient { http, creds, allow_internal })
+        Ok(TaxiiClient { http, creds, allow_internal, max_wait })
     }
 
     fn auth(&self, rb: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
@@ -128,8 +143,25 @@ impl TaxiiClient {
         self.send(self.auth(rb)).await.map(|(v, _)| v)
     }
 
+    /// Sends the request; after a 429 or 503 whose `Retry-After` is within `max_wait`, waits
+    /// that long and sends it again (at most [`RETRIES`] times).
     async fn send(&self, rb: reqwest::RequestBuilder) -> Result<(Value, HeaderMap), FedError> {
         let req = rb.build().map_err(|e| FedError::Unreachable(describe(&e)))?;
+        let mut attempt = 0;
+        loop {
+            let again =
+                req.try_clone().ok_or_else(|| FedError::Unreachable("the request cannot be repeated".into()))?;
+            match self.send_once(again).await {
+                Err(FedError::Status { retry_after: Some(wait), .. }) if attempt < RETRIES && wait <= self.max_wait => {
+                    attempt += 1;
+                    tokio::time::sleep(wait).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn send_once(&self, req: reqwest::Request) -> Result<(Value, HeaderMap), FedError> {
         // Address literals are not resolved, so the resolver's check does not see them.
         let host = req.url().host_str().unwrap_or("");
         let literal = host.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>().ok();
@@ -155,7 +187,14 @@ impl TaxiiClient {
                 (Some(t), None) => t,
                 _ => status.canonical_reason().unwrap_or("error").to_owned(),
             };
-            return Err(FedError::Status { code: status.as_u16(), message });
+            let retry_after = match status.as_u16() {
+                429 | 503 => headers
+                    .get(reqwest::header::RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| retry_after(v, time::OffsetDateTime::now_utc())),
+                _ => None,
+            };
+            return Err(FedError::Status { code: status.as_u16(), message, retry_after });
         }
         let json = json.ok_or_else(|| FedError::Protocol("the body is not JSON".into()))?;
         Ok((json, headers))

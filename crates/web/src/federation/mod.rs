@@ -40,6 +40,9 @@ pub struct SyncOptions {
     pub backoff: Backoff,
     /// Allow peers on internal addresses (loopback, private, link-local); off by default.
     pub allow_internal: bool,
+    /// The longest `Retry-After` (429, 503) a request waits for before trying again; a peer
+    /// asking for longer fails the run, whose next attempt then waits at least that long.
+    pub max_retry_wait: Duration,
 }
 
 impl Default for SyncOptions {
@@ -53,6 +56,7 @@ impl Default for SyncOptions {
             run_timeout: Duration::from_secs(15 * 60),
             backoff: Backoff::default(),
             allow_internal: false,
+            max_retry_wait: Duration::from_secs(60),
         }
     }
 }

@@ -41,9 +41,11 @@ pub struct SyncReport {
     pub next_attempt_at: i64,
 }
 
-/// A failure inside a run: the peer's, or our own database's.
+/// A failure inside a run: the peer's (with how long it asked us to stay away), or our own
+/// database's.
 enum RunError {
     Peer(String),
+    Busy(String, Duration),
     Store(StoreError),
 }
 
@@ -55,7 +57,10 @@ impl From<StoreError> for RunError {
 
 impl From<FedError> for RunError {
     fn from(e: FedError) -> Self {
-        RunError::Peer(e.to_string())
+        match e {
+            FedError::Status { retry_after: Some(wait), .. } => RunError::Busy(e.to_string(), wait),
+            e => RunError::Peer(e.to_string()),
+        }
     }
 }
 
@@ -107,9 +112,14 @@ pub async fn sync_peer(
         Err(e) => (SyncReport { peer_id: peer_id.to_owned(), ..Default::default() }, Err(e)),
     };
     let (mut report, result) = outcome;
+    let mut retry_after_ms = None;
     report.error = match result {
         Ok(()) => None,
         Err(RunError::Peer(m)) => Some(m),
+        Err(RunError::Busy(m, wait)) => {
+            retry_after_ms = Some(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX));
+            Some(m)
+        }
         Err(RunError::Store(e)) => {
             tracing::error!(peer = peer_id, error = %e, "federation run failed in the store");
             Some(format!("local error: {e}"))
@@ -121,6 +131,7 @@ pub async fn sync_peer(
         refused: report.refused,
         error: report.error.clone(),
         incomplete: report.incomplete && report.error.is_none(),
+        retry_after_ms,
     };
     let jitter: f64 = rand::random();
     let after = store.intel_peer_finish(&tenant, peer_id, &result, opts.backoff, jitter).await?;
@@ -137,7 +148,7 @@ async fn prepare(
 ) -> Result<(CollectionUrl, TaxiiClient), RunError> {
     let url = parse_collection_url(&peer.collection_url).map_err(RunError::Peer)?;
     let creds = store.intel_peer_credentials(tenant, &peer.id).await?;
-    let client = TaxiiClient::new(creds, opts.request_timeout, opts.allow_internal)?;
+    let client = TaxiiClient::new(creds, opts.request_timeout, opts.allow_internal, opts.max_retry_wait)?;
     Ok((url, client))
 }
 

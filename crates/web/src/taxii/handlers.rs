@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Response};
 use mamori_intel::cursor::{CursorKey, Position};
 use mamori_intel::stix::{EnvelopeError, validate_envelope_with_limit};
 use mamori_intel::taxii::{
-    Endpoint, MediaKind, ObjectQuery, QueryLimits, STIX_MEDIA_TYPE, TAXII_MEDIA_TYPE, TaxiiError, check_content_type,
-    date_added_headers, negotiate_accept, parse_query,
+    Endpoint, MediaKind, ObjectQuery, QueryLimits, RECIPIENTS_PROPERTY, STIX_MEDIA_TYPE, TAXII_MEDIA_TYPE, TaxiiError,
+    check_content_type, date_added_headers, envelope_recipients, negotiate_accept, parse_query,
 };
 use mamori_store::intel::{
     CircleInfo, CollectionInfo, IngestOptions, ObjectFilter, ObjectPage, VersionSel, rejection_details,
@@ -443,8 +443,21 @@ pub(super) async fn add_objects(
                 .with_error_code("invalid-envelope"),
         )
     })?;
+    let named = envelope_recipients(&value).map_err(|m| {
+        TaxiiFail::from(
+            TaxiiError::new(400, "Invalid recipients").with_description(m).with_error_code("invalid-recipients"),
+        )
+    })?;
+    let recipients = state.store.intel_recipients_by_email(&t, &coll.id, &named).await.map_err(|e| match e {
+        StoreError::Invalid { message, .. } => TaxiiFail::from(
+            TaxiiError::new(400, "Invalid recipients")
+                .with_description(format!("{RECIPIENTS_PROPERTY}: {message}"))
+                .with_error_code("invalid-recipients"),
+        ),
+        other => TaxiiFail::from(other),
+    })?;
     let failures = rejection_details(&value, &report.rejected);
-    let opts = IngestOptions { record_status: true, ..IngestOptions::default() };
+    let opts = IngestOptions { record_status: true, recipients, ..IngestOptions::default() };
     let out = state.store.intel_ingest(&t, &coll.id, report.accepted, failures, &opts).await?;
     let mut v = json!({
         "id": out.status_id,

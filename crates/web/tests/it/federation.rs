@@ -5,7 +5,7 @@
 use std::net::SocketAddr;
 
 use mamori_intel::stix::{ValidObject, validate_object};
-use mamori_intel::tlp::Tlp;
+use mamori_intel::tlp::{Recipient, Tlp};
 use mamori_store::intel::{IngestOptions, ObjectFilter, PeerInfo, VersionSel};
 use mamori_store::{AdminPath, Tenant};
 use mamori_web::federation::{Scheduler, SyncOptions, SyncReport, no_progress, sync_peer};
@@ -92,7 +92,9 @@ fn indicator(tag: &str, n: usize, tlp: Tlp) -> ValidObject {
 }
 
 async fn ingest(hub: &Hub, t: &Tenant, coll: &str, objs: Vec<ValidObject>, fixed: Option<i64>) {
-    let opts = IngestOptions { fixed_date_added: fixed, ..Default::default() };
+    // TLP:RED is stored only with a named individual; this one is nobody the peers act for.
+    let recipients = vec![Recipient::User("an-individual-named-by-the-producer".into())];
+    let opts = IngestOptions { fixed_date_added: fixed, recipients, ..Default::default() };
     let out = hub.app.store.intel_ingest(t, coll, objs, Vec::new(), &opts).await.unwrap();
     assert!(out.failures.is_empty(), "{:?}", out.failures);
 }
@@ -308,4 +310,40 @@ async fn the_peer_page_validates_the_form_and_is_for_admins_only() {
     assert!(!list.text().contains("partner-token"), "secrets are write-only");
     let viewer = app.login_as("viewer@sakura-motors.example", DEMO_PASSWORD).await;
     app.get("/intel/peers", As::Browser(&viewer)).await.expect(403);
+}
+
+#[tokio::test]
+async fn retry_after_is_honoured_in_place_and_a_longer_wait_postpones_the_next_run() {
+    let config = mamori_web::WebConfig { federation_allow_internal: true, ..TestApp::roomy_config() };
+    let app = TestApp::with_demo(config).await;
+    let peer = crate::fake_peer::FakePeer::start().await;
+    let s = app.login_as(SAKURA, DEMO_PASSWORD).await;
+    let token = app.api_token(&s, "federation", "owner").await;
+    let t = app.store.admin_tenant("sakura-motors", AdminPath::Cli { operator: "test".into() }).await.unwrap();
+    let coll = app.store.intel_collections(&t, "council").await.unwrap().into_iter().find(|c| c.alias == "shared");
+    let body = json!({"name": "Busy peer", "collection_url": peer.collection_url(), "auth": "none",
+        "direction": "pull", "local_collection": coll.unwrap().id, "max_tlp": "green"});
+    let created = app.post_json("/api/v1/intel/peers", As::Token(&token), &body).await;
+    created.expect(201);
+    let id = created.json()["id"].as_str().unwrap().to_owned();
+    let opts = SyncOptions { max_retry_wait: std::time::Duration::from_secs(5), ..local() };
+
+    // 429 then 503, each asking for one second: the same request is sent again after each wait.
+    peer.refuse(&[(429, "1"), (503, "1")]);
+    let r = sync_peer(&app.store, &id, &opts, &no_progress).await.unwrap();
+    assert_eq!((r.error.clone(), r.pages), (None, 1), "{r:?}");
+    let times: Vec<std::time::Instant> = peer.log.lock().unwrap().requests.iter().map(|(_, _, at)| *at).collect();
+    assert_eq!(times.len(), 3, "one request, sent three times");
+    for w in times.windows(2) {
+        assert!(w[1] - w[0] >= std::time::Duration::from_secs(1), "waited as asked: {:?}", w[1] - w[0]);
+    }
+
+    // Asked for an hour: the run fails at once and the next attempt is not due before then.
+    peer.refuse(&[(503, "3600")]);
+    let before = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
+    let r = sync_peer(&app.store, &id, &opts, &no_progress).await.unwrap();
+    let error = r.error.clone().unwrap_or_default();
+    assert!(error.contains("HTTP 503") && error.contains("retry after 3600 s"), "{error}");
+    assert!(r.next_attempt_at >= before + 3_600_000, "the backoff honours Retry-After: {r:?}");
+    assert!(!app.store.intel_due_peers().await.unwrap().contains(&id));
 }

@@ -8,8 +8,10 @@ mod bad_input;
 #[allow(dead_code)] // shared with the store tests, which use all of it
 #[path = "../../../store/tests/it/db.rs"]
 mod db;
+mod fake_peer;
 mod federation;
 mod group;
+mod intel_red;
 mod intel_ui;
 mod invitations;
 mod isolation;
