@@ -460,3 +460,100 @@ async fn reminders_go_out_once_before_the_deadline_and_when_overdue_in_each_reci
         assert_eq!(outbox.take(), vec![]);
     }
 }
+
+#[tokio::test]
+async fn the_whole_exchange_runs_on_api_tokens_alone() {
+    for store in backends().await {
+        let st = state(&store);
+        let buyer = who(&store, "Buyer Api").await;
+        let supplier = who(&store, "Supplier Api").await;
+        let reviewer = who(&store, "Review Api").await;
+        store
+            .register_expert_reviewer(
+                &reviewer.user.email,
+                "RISS-9",
+                mamori_store::AdminPath::Cli { operator: "t".into() },
+            )
+            .await
+            .unwrap();
+        let json = |b: &str| serde_json::from_str::<serde_json::Value>(b).unwrap();
+        let direct_total = |status: &'static str| {
+            let (st, buyer) = (&st, &buyer);
+            async move {
+                let (code, b) = api(st, buyer, "GET", &format!("/api/v1/supply/dashboard?status={status}"), None).await;
+                assert_eq!(code, StatusCode::OK, "{b}");
+                json(&b)["direct_total"].as_u64().unwrap()
+            }
+        };
+
+        // The buyer records the relationship and asks for ★3 by a deadline.
+        let body =
+            serde_json::json!({"supplier": supplier.org.slug, "supplied": "control boards", "criticality": "high"});
+        let (code, b) = api(&st, &buyer, "POST", "/api/v1/supply/links", Some(body)).await;
+        assert_eq!(code, StatusCode::CREATED, "{b}");
+        let link = json(&b)["id"].as_str().unwrap().to_owned();
+        let body = serde_json::json!({"level": "star3", "deadline": "2099-12-31"});
+        let (code, b) = api(&st, &buyer, "POST", &format!("/api/v1/supply/links/{link}/requests"), Some(body)).await;
+        assert_eq!(code, StatusCode::CREATED, "{b}");
+        assert_eq!(direct_total("requested").await, 1);
+
+        // The supplier answers the SCS evaluation once, every ★3 criterion implemented, and submits it.
+        let f = mamori_store::assess::frameworks().into_iter().find(|f| f.id == mamori_catalog::builtin::SCS).unwrap();
+        let body = serde_json::json!({"framework_id": f.id, "framework_version": f.version, "title": "SCS",
+            "scope_kind": "company", "scope_name": "HQ"});
+        let (code, b) = api(&st, &supplier, "POST", "/api/v1/assessments", Some(body)).await;
+        assert_eq!(code, StatusCode::CREATED, "{b}");
+        let assessment = json(&b)["id"].as_str().unwrap().to_owned();
+        let p = mamori_store::assess::plan(&f.id, &f.version).unwrap();
+        for item in p.items.iter().filter(|i| i.req.tag_value("scs_level") == Some("3")) {
+            let path = format!("/api/v1/assessments/{assessment}/answers/{}", item.req.id);
+            let (code, b) = api(&st, &supplier, "PUT", &path, Some(serde_json::json!({"status": "implemented"}))).await;
+            assert_eq!(code, StatusCode::OK, "{b}");
+        }
+        for action in ["request_review", "submit"] {
+            let path = format!("/api/v1/assessments/{assessment}/transition");
+            let (code, b) = api(&st, &supplier, "POST", &path, Some(serde_json::json!({"action": action}))).await;
+            assert_eq!(code, StatusCode::OK, "{b}");
+        }
+
+        // Attested from the assessment, countersigned by the expert reviewer, shared with its answers.
+        let body = serde_json::json!({"level": "star3", "pledge": {"name": "Hanako Sato", "title": "CEO"},
+            "reviewer_org": reviewer.org.slug});
+        let (code, b) =
+            api(&st, &supplier, "POST", &format!("/api/v1/assessments/{assessment}/attestation"), Some(body)).await;
+        assert_eq!(code, StatusCode::CREATED, "{b}");
+        let attestation = json(&b)["id"].as_str().unwrap().to_owned();
+        let (code, b) = api(&st, &reviewer, "GET", "/api/v1/reviews", None).await;
+        assert!(code == StatusCode::OK && b.contains(&attestation), "{b}");
+        let body = serde_json::json!({"approve": true, "reviewer_name": "Dr. Api"});
+        let (code, b) = api(&st, &reviewer, "POST", &format!("/api/v1/reviews/{attestation}"), Some(body)).await;
+        assert_eq!(code, StatusCode::OK, "{b}");
+        let body = serde_json::json!({"buyer": buyer.org.slug, "scope": "answers"});
+        let (code, b) =
+            api(&st, &supplier, "POST", &format!("/api/v1/attestations/{attestation}/shares"), Some(body)).await;
+        assert_eq!(code, StatusCode::CREATED, "{b}");
+        let share = json(&b)["id"].as_str().unwrap().to_owned();
+
+        // The buyer reads the signed result and every answer, and its dashboard shows ★3.
+        let (code, b) = api(&st, &buyer, "GET", "/api/v1/shares/received", None).await;
+        assert!(code == StatusCode::OK && b.contains(&share), "{b}");
+        let (code, b) = api(&st, &buyer, "GET", &format!("/api/v1/shares/received/{share}/result"), None).await;
+        assert_eq!(code, StatusCode::OK, "{b}");
+        let star3 = p.items.iter().filter(|i| i.req.tag_value("scs_level") == Some("3")).count();
+        assert_eq!(json(&b)["answers"].as_object().map(|a| a.len()), Some(star3), "{b}");
+        assert_eq!(direct_total("attested_star3").await, 1);
+        assert_eq!(direct_total("requested").await, 0);
+
+        // The supplier revokes the attestation itself: the buyer sees it revoked; then the share goes too.
+        let body = serde_json::json!({"reason": "scope changed"});
+        let (code, _) =
+            api(&st, &supplier, "POST", &format!("/api/v1/attestations/{attestation}/revoke"), Some(body)).await;
+        assert_eq!(code, StatusCode::NO_CONTENT);
+        assert_eq!(direct_total("revoked").await, 1);
+        assert_eq!(direct_total("attested_star3").await, 0);
+        let (code, _) = api(&st, &supplier, "DELETE", &format!("/api/v1/shares/{share}"), None).await;
+        assert_eq!(code, StatusCode::NO_CONTENT);
+        let (code, _) = api(&st, &buyer, "GET", &format!("/api/v1/shares/received/{share}/result"), None).await;
+        assert_eq!(code, StatusCode::NOT_FOUND);
+    }
+}
