@@ -506,6 +506,8 @@ async fn org_admins_upload_and_delete_on_the_framework_list_in_japanese_and_engl
     );
     assert!(html.contains("<option value=\"ciso-assistant\" selected>"), "the chosen format is kept");
     assert_eq!(env.framework_count(&a).await, 7);
+    let (s, _) = env.page(&a, "/frameworks/import").await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "a reload after a refused upload comes back to the list");
 
     let (s, location, _) = env.upload(&a, "ciso-framework.yaml", "auto", CISO_FW).await;
     assert_eq!(s, StatusCode::SEE_OTHER);

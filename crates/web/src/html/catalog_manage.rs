@@ -21,7 +21,7 @@ use crate::ctx::Ctx;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/frameworks", get(list_page))
-        .route("/frameworks/import", post(import))
+        .route("/frameworks/import", get(back_to_list).post(import))
         .route("/frameworks/{id}/delete", post(delete_framework))
         .route("/crosswalks/{id}/delete", post(delete_crosswalk))
 }
@@ -134,6 +134,12 @@ async fn list_view(
 
 async fn list_page(State(state): State<AppState>, c: Ctx, Query(q): Query<ListQuery>) -> PageResult {
     list_view(&state, &c, q.notice.as_deref(), "auto", None).await
+}
+
+/// A failed upload leaves the browser on `/frameworks/import`; a reload or a language switch
+/// from there comes back to the list.
+async fn back_to_list() -> Redirect {
+    Redirect::to("/frameworks")
 }
 
 /// The file and chosen format of the upload form.

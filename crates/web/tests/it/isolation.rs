@@ -149,6 +149,7 @@ pub fn probes(ids: &Ids) -> Vec<Probe> {
             NoLeak,
         ),
         p(M::GET, "/frameworks/{id}", format!("/frameworks/{}", ids.b_framework), none(), Denied),
+        p(M::GET, "/frameworks/import", "/frameworks/import", none(), NoLeak),
         p(
             M::POST,
             "/frameworks/import",
