@@ -21,13 +21,26 @@ pub enum Location {
     },
     /// A JSON pointer (RFC 6901) into a JSON document.
     Pointer(String),
-    /// A spreadsheet cell such as `Nodes!C7` (the cell is empty when the whole sheet is meant).
-    Cell {
-        /// Sheet name.
-        sheet: String,
-        /// Cell reference, e.g. `C7`.
-        cell: String,
-    },
+    /// A spreadsheet cell as `Sheet!C7`, or a whole sheet by its name alone.
+    Cell(String),
+}
+
+impl Location {
+    /// A cell of a sheet (`cell` like `C7`), or the whole sheet when `cell` is empty.
+    pub fn cell(sheet: &str, cell: &str) -> Location {
+        if cell.is_empty() { Location::Cell(sheet.to_owned()) } else { Location::Cell(format!("{sheet}!{cell}")) }
+    }
+
+    /// The sheet and, unless the whole sheet is meant, the cell of a [`Location::Cell`].
+    pub fn sheet_and_cell(&self) -> Option<(&str, Option<&str>)> {
+        match self {
+            Location::Cell(s) => Some(match s.split_once('!') {
+                Some((sheet, cell)) => (sheet, Some(cell)),
+                None => (s.as_str(), None),
+            }),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for Location {
@@ -37,8 +50,8 @@ impl fmt::Display for Location {
             Location::Line { line, column: Some(c) } => write!(f, "line {line}, column {c}"),
             Location::Line { line, column: None } => write!(f, "line {line}"),
             Location::Pointer(p) => write!(f, "{}", if p.is_empty() { "/" } else { p }),
-            Location::Cell { sheet, cell } if cell.is_empty() => write!(f, "sheet {sheet}"),
-            Location::Cell { sheet, cell } => write!(f, "{sheet}!{cell}"),
+            Location::Cell(s) if s.contains('!') => write!(f, "{s}"),
+            Location::Cell(s) => write!(f, "sheet {s}"),
         }
     }
 }

@@ -75,10 +75,7 @@ impl RowAt {
             RowAt::Line(line) => Location::Line { line: *line, column: None },
             RowAt::Sheet { sheet, row, header } => {
                 let col = header.iter().position(|h| h == field).map(column_letters).unwrap_or_default();
-                Location::Cell {
-                    sheet: sheet.to_string(),
-                    cell: if col.is_empty() { String::new() } else { format!("{col}{row}") },
-                }
+                Location::cell(sheet, &if col.is_empty() { String::new() } else { format!("{col}{row}") })
             }
         }
     }

@@ -173,7 +173,7 @@ fn serial_date(serial: f64) -> String {
 }
 
 fn whole(sheet: &str) -> Location {
-    Location::Cell { sheet: sheet.into(), cell: String::new() }
+    Location::cell(sheet, "")
 }
 
 /// The sheet's rows with their 1-based row numbers, and the 0-based column of the first cell.
@@ -200,28 +200,19 @@ pub fn import_xlsx(bytes: &[u8]) -> Result<Framework, ImportError> {
         if key.is_empty() || (row == 1 && key == "key") {
             continue;
         }
-        let at = Location::Cell {
-            sheet: FRAMEWORK_SHEET.into(),
-            cell: format!("{}{row}", template::column_letters(left as usize)),
-        };
+        let at = Location::cell(FRAMEWORK_SHEET, &format!("{}{row}", template::column_letters(left as usize)));
         meta.push(MetaEntry { key, value: r.get(1).cloned().unwrap_or_default(), at });
     }
 
     let (top, left, grid) = rows_of(&nodes);
     let mut lines = grid.into_iter();
     if top != 1 {
-        return Err(ImportError::new(
-            Location::Cell { sheet: NODES_SHEET.into(), cell: "A1".into() },
-            ErrorKind::Missing("header row".into()),
-        ));
+        return Err(ImportError::new(Location::cell(NODES_SHEET, "A1"), ErrorKind::Missing("header row".into())));
     }
     let mut names: Vec<String> = vec![String::new(); left as usize];
     names.extend(lines.next().unwrap_or_default().into_iter().map(|h| h.to_ascii_lowercase()));
     if !names.iter().any(|h| h == "ref_id") {
-        return Err(ImportError::new(
-            Location::Cell { sheet: NODES_SHEET.into(), cell: "A1".into() },
-            ErrorKind::Missing("column ref_id".into()),
-        ));
+        return Err(ImportError::new(Location::cell(NODES_SHEET, "A1"), ErrorKind::Missing("column ref_id".into())));
     }
     let header: Rc<[String]> = names.into();
     let sheet_name: Rc<str> = NODES_SHEET.into();
@@ -235,7 +226,7 @@ pub fn import_xlsx(bytes: &[u8]) -> Result<Framework, ImportError> {
         rows.push(Row { at: RowAt::Sheet { sheet: sheet_name.clone(), row, header: header.clone() }, fields });
         if rows.len() > crate::validate::MAX_NODES {
             return Err(ImportError::new(
-                Location::Cell { sheet: NODES_SHEET.into(), cell: format!("A{row}") },
+                Location::cell(NODES_SHEET, &format!("A{row}")),
                 ErrorKind::Invalid(crate::ValidationError::TooManyNodes(rows.len())),
             ));
         }

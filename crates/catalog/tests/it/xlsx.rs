@@ -97,20 +97,20 @@ fn errors_name_the_sheet_and_the_cell() {
     assert_eq!(import(&ok, "ok.xlsx", Format::Auto).unwrap().frameworks[0].node("A-1").unwrap().title.ja, "多要素認証");
 
     let e = error(&workbook(&meta, &[good, &["A-1", "A", "requirement"], &["A-2", "A", "widget"]]));
-    assert_eq!(e.location, Location::Cell { sheet: "Nodes".into(), cell: "C4".into() });
+    assert_eq!(e.location, Location::Cell("Nodes!C4".into()));
     assert!(e.to_string().starts_with("bad.xlsx: Nodes!C4: field \"kind\""), "{e}");
 
     let e = error(&workbook(&meta, &[good, &["A-1", "Z"]]));
     assert_eq!(e.to_string().split(": ").nth(1), Some("Nodes!B3"), "{e}");
     let e = error(&workbook(&meta, &[good, &["A-1", "A", "", "maybe"]]));
-    assert_eq!(e.location, Location::Cell { sheet: "Nodes".into(), cell: "D3".into() });
+    assert_eq!(e.location, Location::Cell("Nodes!D3".into()));
     let e = error(&workbook(&meta, &[good, &["A", "", "group"]]));
-    assert_eq!(e.location, Location::Cell { sheet: "Nodes".into(), cell: "A3".into() }, "duplicate ref_id");
+    assert_eq!(e.location, Location::Cell("Nodes!A3".into()), "duplicate ref_id");
     let e = error(&workbook(&meta, &[good, &["A-1", "A", "", "", "", "", "", "", "", "", "", "two"]]));
-    assert_eq!(e.location, Location::Cell { sheet: "Nodes".into(), cell: "L3".into() }, "weight");
+    assert_eq!(e.location, Location::Cell("Nodes!L3".into()), "weight");
 
     let e = error(&workbook(&[("framework_id", "acme"), ("colour", "blue")], &[good]));
-    assert_eq!(e.location, Location::Cell { sheet: "Framework".into(), cell: "A3".into() });
+    assert_eq!(e.location, Location::Cell("Framework!A3".into()));
     let e = error(&workbook(&[("name_en", "No id")], &[good]));
     assert_eq!(e.to_string(), "bad.xlsx: sheet Framework: required field \"framework_id\" is missing");
 }

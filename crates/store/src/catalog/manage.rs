@@ -2,7 +2,7 @@
 //! organization is pinned to them) and private crosswalks. The global catalog is never changed here.
 
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, TransactionTrait};
 
 use super::migration::{CatalogCrosswalks as Xw, CatalogFrameworks as Fw};
 use super::{bump_generation, crosswalk_hash, global_framework_exists};
@@ -30,6 +30,21 @@ async fn pins<C: ConnectionTrait>(
         None => 0,
     };
     Ok(n as u64)
+}
+
+/// Marks the catalog changed, audits the deletion (`(action, object type, object id)`) and commits.
+async fn finish_delete(
+    txn: DatabaseTransaction,
+    tenant: &Tenant,
+    (action, object_type, object_id): (&str, &str, &str),
+    detail: serde_json::Value,
+) -> Result<(), StoreError> {
+    bump_generation(&txn).await?;
+    let event =
+        Event { tenant_id: Some(tenant.org_id()), actor: tenant.actor(), action, object_type, object_id, detail };
+    audit::append(&txn, event).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 impl Store {
@@ -79,20 +94,8 @@ impl Store {
             txn.rollback().await?;
             return Err(StoreError::NotFound);
         }
-        bump_generation(&txn).await?;
-        audit::append(
-            &txn,
-            Event {
-                tenant_id: Some(tenant.org_id()),
-                actor: tenant.actor(),
-                action: "catalog.delete",
-                object_type: "framework",
-                object_id: framework_id,
-                detail: serde_json::json!({"version": version, "deleted": n}),
-            },
-        )
-        .await?;
-        txn.commit().await?;
+        let detail = serde_json::json!({"version": version, "deleted": n});
+        finish_delete(txn, tenant, ("catalog.delete", "framework", framework_id), detail).await?;
         Ok(n)
     }
 
@@ -114,20 +117,7 @@ impl Store {
             txn.rollback().await?;
             return Err(StoreError::NotFound);
         }
-        bump_generation(&txn).await?;
-        audit::append(
-            &txn,
-            Event {
-                tenant_id: Some(tenant.org_id()),
-                actor: tenant.actor(),
-                action: "catalog.delete_crosswalk",
-                object_type: "crosswalk",
-                object_id: crosswalk_id,
-                detail: serde_json::json!({}),
-            },
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(())
+        let what = ("catalog.delete_crosswalk", "crosswalk", crosswalk_id);
+        finish_delete(txn, tenant, what, serde_json::json!({})).await
     }
 }

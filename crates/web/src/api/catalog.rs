@@ -300,10 +300,12 @@ fn import_problem(e: &ImportError) -> Response {
                     obj.insert("column".into(), (*c).into());
                 }
             }
-            Location::Cell { sheet, cell } => {
-                obj.insert("sheet".into(), sheet.clone().into());
-                if !cell.is_empty() {
-                    obj.insert("cell".into(), cell.clone().into());
+            Location::Cell(_) => {
+                if let Some((sheet, cell)) = e.location.sheet_and_cell() {
+                    obj.insert("sheet".into(), sheet.into());
+                    if let Some(cell) = cell {
+                        obj.insert("cell".into(), cell.into());
+                    }
                 }
             }
             Location::None => {}

@@ -140,8 +140,8 @@ pub(crate) fn import_problem(t: crate::i18n::Tr, e: &mamori_catalog::ImportError
         L::Line { line, column: Some(c) } => format!("{} の {line} 行 {c} 桁目", e.file),
         L::Line { line, column: None } => format!("{} の {line} 行目", e.file),
         L::Pointer(p) => format!("{} の {}", e.file, if p.is_empty() { "/" } else { p }),
-        L::Cell { sheet, cell } if cell.is_empty() => format!("{} のシート {sheet}", e.file),
-        L::Cell { sheet, cell } => format!("{} のセル {sheet}!{cell}", e.file),
+        L::Cell(s) if s.contains('!') => format!("{} のセル {s}", e.file),
+        L::Cell(s) => format!("{} のシート {s}", e.file),
     };
     let what = match &e.kind {
         K::UnknownFormat => "ファイル形式を判別できません。形式を選んでください".to_owned(),
