@@ -1,4 +1,4 @@
-// Flow 16: the owner brings a framework from CISO Assistant. On the framework list
+// Flow 18: the owner brings a framework from CISO Assistant. On the framework list
 // (in Japanese, the account's setting) the owner uploads a CISO Assistant library YAML and
 // lands on its tree; a malformed library (a parent_urn that names no node) is refused with
 // the file and line in Japanese, then in English, and nothing is stored; finally the private
