@@ -22,9 +22,10 @@ pub mod scoring;
 
 pub use answer::{AnswerError, AnswerView, ImplementationStatus, MaturityScale, NaReason, SelfCheckChoice};
 pub use charts::{
-    Axis, BarSeries, ChartError, GroupComparison, GroupMember, Lang, Metric, RadarSeries, SectorAverage,
-    SectorContribution, TrendPoint, TrendSeries, bar_series, csf_function_axis, group_comparison, radar_csf,
-    radar_from_groups, radar_guidelines, radar_svg, sector_average, trend_series,
+    Axis, BarSeries, ChartError, EntityValues, GROUP_RADAR_MAX, GroupComparison, GroupMember, Lang, Metric,
+    RadarSeries, SectorAverage, SectorContribution, TrendPoint, TrendSeries, bar_series, csf_function_axis,
+    group_comparison, group_radar_svg, radar_csf, radar_from_groups, radar_guidelines, radar_svg, sector_average,
+    trend_series,
 };
 pub use infer::{InferenceSource, Link, Proposal, ProposalKind, Provenance, Relation, confirm, confirm_as, infer};
 pub use input::{AnswerInput, InvalidAnswer, ValidAnswer};

@@ -69,9 +69,16 @@ pub fn headline(input: &ReportInput<'_>, lang: Lang) -> Vec<(String, String)> {
                 pick(lang, "全体平均成熟度", "Overall mean maturity").into(),
                 format!("{} / {}", num(g.overall), g.scale.max()),
             ));
+            let code = pick(lang, "ja", "en");
             for d in &g.directives {
+                // The directive's own title from the catalog (node `指示n`), after its number.
+                let id = format!("指示{}", d.directive);
+                let title = input.plan.framework.nodes.iter().find(|n| n.ref_id == id).map(|n| n.title.get(code));
                 out.push((
-                    format!("{}{}", pick(lang, "指示", "Directive "), d.directive),
+                    match title {
+                        Some(t) => format!("{}{} {t}", pick(lang, "指示", "Directive "), d.directive),
+                        None => format!("{}{}", pick(lang, "指示", "Directive "), d.directive),
+                    },
                     format!("{} ({}/{})", num(d.mean), d.answered, d.questions),
                 ));
             }

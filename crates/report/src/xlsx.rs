@@ -117,12 +117,90 @@ pub struct ImportIssue {
     pub sheet: String,
     pub row: u32,
     pub column: String,
+    /// What is wrong, in English (for logs, the CLI and the API).
     pub message: String,
+    /// The same, as data, so that an interface can word it in its user's language.
+    pub kind: IssueKind,
+}
+
+/// What an import issue is about.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum IssueKind {
+    /// The file is not a readable workbook.
+    Unreadable,
+    /// The answers sheet is missing.
+    MissingSheet,
+    /// A column header differs from the template's.
+    Header { expected: String },
+    /// The row names no requirement of the framework.
+    UnknownRequirement { id: String },
+    /// The requirement appears twice.
+    Duplicate { id: String },
+    /// A maturity for a requirement without a maturity scale.
+    NoMaturityScale,
+    /// The maturity is not a whole number.
+    NotWholeNumber { value: String },
+    /// A self-check value for a requirement that is not a self-check item.
+    NotSelfCheckItem,
+    /// A self-check value outside the list.
+    BadSelfCheck { value: String },
+    /// The due date is not `YYYY-MM-DD`.
+    BadDate { value: String },
+    /// The answer itself is invalid; `message` holds the validation text.
+    Answer,
+}
+
+impl IssueKind {
+    /// The issue in `lang`; `None` for [`IssueKind::Answer`], whose wording belongs to the
+    /// answer validation (the caller translates `message` as it does for a single answer).
+    pub fn text(&self, lang: mamori_assess::Lang) -> Option<String> {
+        use mamori_assess::Lang::{En, Ja};
+        Some(match (self, lang) {
+            (IssueKind::Unreadable, Ja) => "読み取れる .xlsx ファイルではありません".into(),
+            (IssueKind::Unreadable, En) => "not a readable .xlsx file".into(),
+            (IssueKind::MissingSheet, Ja) => format!("シート「{SHEET}」がありません"),
+            (IssueKind::MissingSheet, En) => format!("the sheet '{SHEET}' is missing"),
+            (IssueKind::Header { expected }, Ja) => format!("見出しは「{expected}」である必要があります"),
+            (IssueKind::Header { expected }, En) => format!("expected header '{expected}'"),
+            (IssueKind::UnknownRequirement { id }, Ja) => {
+                format!("「{id}」はこのフレームワークの要求事項ではありません")
+            }
+            (IssueKind::UnknownRequirement { id }, En) => format!("'{id}' is not a requirement of this framework"),
+            (IssueKind::Duplicate { id }, Ja) => format!("「{id}」が複数行にあります"),
+            (IssueKind::Duplicate { id }, En) => format!("'{id}' appears more than once"),
+            (IssueKind::NoMaturityScale, Ja) => "この要求事項には成熟度の尺度がありません".into(),
+            (IssueKind::NoMaturityScale, En) => "this requirement has no maturity scale".into(),
+            (IssueKind::NotWholeNumber { value }, Ja) => format!("「{value}」は整数ではありません"),
+            (IssueKind::NotWholeNumber { value }, En) => format!("'{value}' is not a whole number"),
+            (IssueKind::NotSelfCheckItem, Ja) => "この要求事項は自社診断の項目ではありません".into(),
+            (IssueKind::NotSelfCheckItem, En) => "this requirement is not a self-check item".into(),
+            (IssueKind::BadSelfCheck { value }, Ja) => {
+                format!("「{value}」は {} のいずれでもありません", SELF_CHECK.join(", "))
+            }
+            (IssueKind::BadSelfCheck { value }, En) => format!("'{value}' is not one of {}", SELF_CHECK.join(", ")),
+            (IssueKind::BadDate { value }, Ja) => format!("「{value}」は日付（YYYY-MM-DD）ではありません"),
+            (IssueKind::BadDate { value }, En) => format!("'{value}' is not a date (YYYY-MM-DD)"),
+            (IssueKind::Answer, _) => return None,
+        })
+    }
+}
+
+impl ImportIssue {
+    fn new(sheet: &str, row: u32, column: &str, kind: IssueKind, detail: Option<String>) -> Self {
+        let message = detail.unwrap_or_else(|| kind.text(mamori_assess::Lang::En).unwrap_or_default());
+        ImportIssue { sheet: sheet.into(), row, column: column.into(), message, kind }
+    }
+
+    /// Where the issue is, as `Sheet!A1` (or the sheet alone for a whole-file issue).
+    pub fn location(&self) -> String {
+        if self.row == 0 { self.sheet.clone() } else { format!("{}!{}{}", self.sheet, self.column, self.row) }
+    }
 }
 
 impl std::fmt::Display for ImportIssue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}!{}{}: {}", self.sheet, self.column, self.row, self.message)
+        write!(f, "{}: {}", self.location(), self.message)
     }
 }
 
@@ -159,15 +237,11 @@ fn text(cell: Option<&Data>) -> Option<String> {
 /// Reads a filled workbook. Every problem is reported with its location, and rows are
 /// only returned when there is none, so the caller applies all or nothing.
 pub fn import(bytes: &[u8], plan: &Plan) -> Result<Imported, Vec<ImportIssue>> {
-    let issue = |row: u32, column: &str, message: String| ImportIssue {
-        sheet: SHEET.into(),
-        row,
-        column: column.into(),
-        message,
-    };
-    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec()))
-        .map_err(|e| vec![issue(0, "", format!("not a readable .xlsx file: {e}"))])?;
-    let range = wb.worksheet_range(SHEET).map_err(|_| vec![issue(0, "", format!("the sheet '{SHEET}' is missing"))])?;
+    let issue = |row: u32, column: &str, kind: IssueKind| ImportIssue::new(SHEET, row, column, kind, None);
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec())).map_err(|e| {
+        vec![ImportIssue::new(SHEET, 0, "", IssueKind::Unreadable, Some(format!("not a readable .xlsx file: {e}")))]
+    })?;
+    let range = wb.worksheet_range(SHEET).map_err(|_| vec![issue(0, "", IssueKind::MissingSheet)])?;
     let assessment_id = wb.worksheet_range("Meta").ok().and_then(|m| {
         m.rows().find(|r| text(r.first()).as_deref() == Some("assessment_id")).and_then(|r| text(r.get(1)))
     });
@@ -178,12 +252,7 @@ pub fn import(bytes: &[u8], plan: &Plan) -> Result<Imported, Vec<ImportIssue>> {
         rows.next().map(|r| r.iter().map(|c| text(Some(c)).unwrap_or_default()).collect()).unwrap_or_default();
     for (c, h) in HEADERS.iter().enumerate().take(10) {
         if header.get(c).map(String::as_str) != Some(*h) {
-            issues.push(ImportIssue {
-                sheet: SHEET.into(),
-                row: 1,
-                column: col_letter(c),
-                message: format!("expected header '{h}'"),
-            });
+            issues.push(issue(1, &col_letter(c), IssueKind::Header { expected: (*h).to_owned() }));
         }
     }
     if !issues.is_empty() {
@@ -199,11 +268,11 @@ pub fn import(bytes: &[u8], plan: &Plan) -> Result<Imported, Vec<ImportIssue>> {
             continue;
         }
         let Some(item) = plan.item(&id) else {
-            issues.push(issue(row, "A", format!("'{id}' is not a requirement of this framework")));
+            issues.push(issue(row, "A", IssueKind::UnknownRequirement { id: id.clone() }));
             continue;
         };
         if !seen.insert(id.clone()) {
-            issues.push(issue(row, "A", format!("'{id}' appears more than once")));
+            issues.push(issue(row, "A", IssueKind::Duplicate { id: id.clone() }));
             continue;
         }
         let mut input = AnswerInput {
@@ -216,22 +285,22 @@ pub fn import(bytes: &[u8], plan: &Plan) -> Result<Imported, Vec<ImportIssue>> {
         if let Some(m) = text(r.get(5)) {
             match m.parse::<u8>() {
                 Ok(v) if item.kind == AnswerKind::Maturity => input.maturity = Some(v),
-                Ok(_) => issues.push(issue(row, "F", "this requirement has no maturity scale".into())),
-                Err(_) => issues.push(issue(row, "F", format!("'{m}' is not a whole number"))),
+                Ok(_) => issues.push(issue(row, "F", IssueKind::NoMaturityScale)),
+                Err(_) => issues.push(issue(row, "F", IssueKind::NotWholeNumber { value: m.clone() })),
             }
         }
         if let Some(sc) = self_check {
             match serde_json::from_value(serde_json::Value::String(sc.clone())) {
                 Ok(v) if item.kind == AnswerKind::Points => input.self_check = Some(v),
-                Ok(_) => issues.push(issue(row, "G", "this requirement is not a self-check item".into())),
-                Err(_) => issues.push(issue(row, "G", format!("'{sc}' is not one of {}", SELF_CHECK.join(", ")))),
+                Ok(_) => issues.push(issue(row, "G", IssueKind::NotSelfCheckItem)),
+                Err(_) => issues.push(issue(row, "G", IssueKind::BadSelfCheck { value: sc.clone() })),
             }
         }
         if let Some(d) = text(r.get(9)) {
             let f = time::macros::format_description!("[year]-[month]-[day]");
             match time::Date::parse(&d, &f) {
                 Ok(date) => input.due_date = Some(date),
-                Err(_) => issues.push(issue(row, "J", format!("'{d}' is not a date (YYYY-MM-DD)"))),
+                Err(_) => issues.push(issue(row, "J", IssueKind::BadDate { value: d.clone() })),
             }
         }
         if let Err(e) = input.validate(&plan.scale) {
@@ -248,7 +317,7 @@ pub fn import(bytes: &[u8], plan: &Plan) -> Result<Imported, Vec<ImportIssue>> {
                 } else {
                     "D"
                 };
-                issues.push(issue(row, column, text));
+                issues.push(ImportIssue::new(SHEET, row, column, IssueKind::Answer, Some(text)));
             }
             continue;
         }

@@ -9,6 +9,7 @@ mod attest;
 pub(crate) mod demo;
 mod evidence;
 pub mod frameworks;
+mod group;
 pub(crate) mod migration;
 mod reminders;
 mod scores;
@@ -32,6 +33,7 @@ pub use evidence::{
     ALLOWED_EVIDENCE_TYPES, EvidenceInfo, EvidenceLinkInfo, MAX_EVIDENCE_BYTES, NewFileEvidence, NewLinkEvidence,
 };
 pub use frameworks::{AnswerKind, Plan, PlanItem, framework, frameworks, plan};
+pub use group::{GroupLink, GroupLinkState, GroupLinks, GroupRow, GroupView, group_errors};
 pub use reminders::DueEvidenceReminder;
 pub use scores::{SchemeScores, Scores, compute_scores};
 pub use shared::SharedResult;
@@ -147,8 +149,8 @@ const COLS: [Assessments; 15] = [
 ];
 
 /// The one select for assessments: columns plus the answer count as a correlated subquery,
-/// so a whole page is one statement.
-fn select_assessments(org_id: &str) -> SelectStatement {
+/// so a whole page is one statement. Callers add the organization condition.
+fn select_assessments_of() -> SelectStatement {
     let answered = Query::select()
         .expr(Expr::col((AssessmentAnswers::Table, AssessmentAnswers::RequirementId)).count())
         .from(AssessmentAnswers::Table)
@@ -164,8 +166,12 @@ fn select_assessments(org_id: &str) -> SelectStatement {
             Alias::new("answered"),
         )
         .from(Assessments::Table)
-        .and_where(Expr::col((Assessments::Table, Assessments::OrgId)).eq(org_id))
         .to_owned()
+}
+
+/// [`select_assessments_of`] for one organization.
+fn select_assessments(org_id: &str) -> SelectStatement {
+    select_assessments_of().and_where(Expr::col((Assessments::Table, Assessments::OrgId)).eq(org_id)).to_owned()
 }
 
 fn assessment_from_row(r: &QueryResult) -> Result<AssessmentInfo, StoreError> {

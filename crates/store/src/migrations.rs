@@ -19,6 +19,8 @@ impl MigratorTrait for Migrator {
             Box::new(crate::migrations_intel::M0006Federation),
             Box::new(crate::migrations_intel::M0007IntelIngest),
             Box::new(crate::chain::migration::M0008ChainReminders),
+            Box::new(crate::assess::migration::M0009OrgGroups),
+            Box::new(crate::chain::migration::M0010ChainReviewers),
         ]
     }
 }

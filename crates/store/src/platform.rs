@@ -6,17 +6,23 @@ use serde::Serialize;
 
 use crate::accounts::{OrgInfo, org_columns, org_from_row};
 use crate::schema::{Memberships, Orgs, Users};
-use crate::{SessionInfo, Store, StoreError};
+use crate::{Actor, SessionInfo, Store, StoreError};
 
 /// Proof that the caller is a platform administrator; only [`Store::platform_admin`] makes one.
 #[derive(Clone, Debug)]
 pub struct PlatformAdmin {
     user_id: String,
+    email: String,
 }
 
 impl PlatformAdmin {
     pub fn user_id(&self) -> &str {
         &self.user_id
+    }
+
+    /// Who the audit log names for the administrator's changes.
+    pub(crate) fn actor(&self) -> Actor {
+        Actor::User { id: self.user_id.clone(), email: self.email.clone() }
     }
 }
 
@@ -30,7 +36,10 @@ pub struct OrgOverview {
 impl Store {
     /// The platform-admin proof for a session, if the user holds that flag.
     pub fn platform_admin(&self, session: &SessionInfo) -> Option<PlatformAdmin> {
-        session.user.is_platform_admin.then(|| PlatformAdmin { user_id: session.user.id.clone() })
+        session
+            .user
+            .is_platform_admin
+            .then(|| PlatformAdmin { user_id: session.user.id.clone(), email: session.user.email.clone() })
     }
 
     /// Every organization with its member count (one query), by name.

@@ -7,29 +7,20 @@ use std::collections::BTreeMap;
 use mamori_assess::{AnswerInput, AssessmentState, LifecycleAction, SecurityActionBand, SelfCheckChoice};
 use mamori_catalog::builtin;
 use mamori_store::assess::{NewAssessment, NewFileEvidence, SchemeScores, plan};
-use mamori_store::{AdminPath, NewUser, Role, Store, StoreError, Tenant};
+use mamori_store::{AdminPath, Role, Store, StoreError};
 
 #[path = "it/db.rs"]
 #[allow(dead_code)]
 mod db;
+#[path = "it/fixtures.rs"]
+#[allow(dead_code)]
+mod fixtures;
+use fixtures::member;
 
 /// A fresh database on the backend the environment picks (see `it/db.rs`); keep the guard alive.
 async fn fresh() -> (Store, db::TestDb) {
     let (db, store) = db::TestDb::open().await;
     (store, db)
-}
-
-async fn member(store: &Store, org: &str, email: &str, role: Role) -> Tenant {
-    let new = NewUser {
-        email: email.into(),
-        name: email.into(),
-        password: "correct horse battery".into(),
-        lang: "en".into(),
-    };
-    let user =
-        store.admin_create_member(new, org, role, false, AdminPath::Cli { operator: "test".into() }).await.unwrap();
-    let org = store.org_by_slug(org).await.unwrap();
-    store.tenant_for_login(&user, &org.id).await.unwrap()
 }
 
 fn new_assessment(fw: &str) -> NewAssessment {
@@ -178,6 +169,38 @@ async fn guidelines_maturity_per_directive_matches_hand_computed_means() {
     let radar = s.radar.unwrap();
     assert_eq!(radar.values[0], Some(2.5));
     assert_eq!(radar.axes.len(), 10);
+}
+
+#[tokio::test]
+async fn a_cleared_answer_counts_as_not_answered_and_approved_answers_cannot_be_cleared() {
+    let (store, _g) = fresh().await;
+    let t = member(&store, "acme", "c@acme.example", Role::Assessor).await;
+    let viewer = member(&store, "acme", "cv@acme.example", Role::Viewer).await;
+    let boss = member(&store, "acme", "cb@acme.example", Role::Admin).await;
+    let a = store.create_assessment(&t, new_assessment(builtin::GUIDELINES_3_0)).await.unwrap();
+    let p = plan(&a.framework_id, &a.framework_version).unwrap();
+    let d1: Vec<_> =
+        p.items.iter().filter(|i| i.req.tag_value("directive") == Some("1")).map(|i| i.req.id.clone()).collect();
+    for (q, level) in d1.iter().zip([1u8, 2, 3, 4]) {
+        let input = AnswerInput { status: Some("partial".into()), maturity: Some(level), ..AnswerInput::default() };
+        store.save_answer(&t, &a.id, q, &input).await.unwrap();
+    }
+    assert!(matches!(store.clear_answer(&viewer, &a.id, &d1[3]).await, Err(StoreError::Forbidden(_))));
+    assert!(matches!(store.clear_answer(&t, &a.id, "no-such-question").await, Err(StoreError::Invalid { .. })));
+    assert!(store.clear_answer(&t, &a.id, &d1[3]).await.unwrap());
+    assert!(!store.clear_answer(&t, &a.id, &d1[3]).await.unwrap(), "nothing left to clear");
+    let (info, s) = store.assessment_scores(&t, &a.id).await.unwrap();
+    assert_eq!(info.answered, 3);
+    let SchemeScores::Guidelines(g) = &s.scheme else { panic!("wrong scheme") };
+    // (1 + 2 + 3) / 3 once the level-4 answer is gone.
+    assert_eq!(g.directives.iter().find(|d| d.directive == 1).and_then(|d| d.mean), Some(2.0));
+    let log = store.audit_page(&boss, None, 50).await.unwrap();
+    assert_eq!(log.iter().filter(|e| e.action == "assessment.answer_clear").count(), 1);
+    for (who, act) in [(&t, LifecycleAction::RequestReview), (&boss, LifecycleAction::Submit)] {
+        store.transition_assessment(who, &a.id, act).await.unwrap();
+    }
+    assert!(matches!(store.clear_answer(&t, &a.id, &d1[0]).await, Err(StoreError::Conflict(_))));
+    assert_eq!(store.assessment(&t, &a.id).await.unwrap().answered, 3);
 }
 
 #[tokio::test]

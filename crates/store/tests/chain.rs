@@ -357,3 +357,68 @@ async fn supply_cycles_terminate_and_the_buyer_never_appears_as_its_own_supplier
         assert!(!d.deep.iter().any(|x| x.org.slug == a.slug));
     }
 }
+
+#[tokio::test]
+async fn the_platform_admin_registers_lists_and_deactivates_expert_reviewers() {
+    for store in backends().await {
+        let root = NewUser {
+            email: "root@instance.example".into(),
+            name: "Instance Admin".into(),
+            password: PW.into(),
+            lang: "en".into(),
+        };
+        let op = store.create_user(root, true, &mamori_store::Actor::Cli("test".into())).await.unwrap();
+        let cookie = store.create_session(&op, None).await.unwrap();
+        let admin = store.platform_admin(&store.session(&cookie).await.unwrap().unwrap()).unwrap();
+        let (ru, rev, rt) = org(&store, "Review Office").await;
+        let (_, _, st) = org(&store, "Supplier S").await;
+        // Clear, located refusals; nothing is registered by them.
+        let refused =
+            |r: Result<_, StoreError>, f: &str| matches!(r, Err(StoreError::Invalid { field, .. }) if field == f);
+        assert!(refused(store.admin_register_reviewer(&admin, "nobody@instance.example", "RISS-1").await, "email"));
+        assert!(refused(store.admin_register_reviewer(&admin, "not an address", "RISS-1").await, "email"));
+        assert!(refused(store.admin_register_reviewer(&admin, &ru.email, "RISS 1<b>").await, "registration"));
+        assert!(refused(store.admin_register_reviewer(&admin, &ru.email, &"9".repeat(65)).await, "registration"));
+        assert!(store.expert_reviewers(&admin).await.unwrap().is_empty());
+
+        let r = store.admin_register_reviewer(&admin, &ru.email.to_uppercase(), " RISS-000321 ").await.unwrap();
+        assert_eq!(
+            (r.email.as_str(), r.registration.as_str(), r.deactivated_at),
+            (ru.email.as_str(), "RISS-000321", None)
+        );
+        assert!(matches!(
+            store.admin_register_reviewer(&admin, &ru.email, "RISS-2").await,
+            Err(StoreError::Conflict(_))
+        ));
+        // The registered reviewer may review; once deactivated, no more.
+        let first = store.submit_attestation(&st, result(Level::Star3, Some(&rev.slug))).await.unwrap();
+        let second = store.submit_attestation(&st, result(Level::Star3, Some(&rev.slug))).await.unwrap();
+        store.review_attestation(&rt, &first.id, true, "Review Office Expert").await.unwrap();
+        store.deactivate_expert_reviewer(&admin, &ru.id).await.unwrap();
+        assert!(matches!(store.deactivate_expert_reviewer(&admin, &ru.id).await, Err(StoreError::NotFound)));
+        assert!(matches!(
+            store.review_attestation(&rt, &second.id, true, "Review Office Expert").await,
+            Err(StoreError::Forbidden(_))
+        ));
+        let listed = store.expert_reviewers(&admin).await.unwrap();
+        assert_eq!(listed.len(), 1);
+        assert!(listed[0].deactivated_at.is_some());
+        // Registered again (a new number), the reviewer reviews again.
+        let again = store.admin_register_reviewer(&admin, &ru.email, "RISS-000999").await.unwrap();
+        assert_eq!((again.registration.as_str(), again.deactivated_at), ("RISS-000999", None));
+        store.review_attestation(&rt, &second.id, true, "Review Office Expert").await.unwrap();
+        // Each change is audited (platform level) in the same transaction: a refusal adds
+        // nothing, a deactivation one entry.
+        let entries = || async {
+            match store.audit_verify().await.unwrap() {
+                mamori_store::AuditVerify::Intact { entries } => entries,
+                broken => panic!("audit chain broken: {broken:?}"),
+            }
+        };
+        let before = entries().await;
+        assert!(store.admin_register_reviewer(&admin, &ru.email, "RISS-3").await.is_err());
+        assert_eq!(entries().await, before);
+        store.deactivate_expert_reviewer(&admin, &ru.id).await.unwrap();
+        assert_eq!(entries().await, before + 1);
+    }
+}

@@ -37,6 +37,7 @@ impl Modify for Bearer {
         crate::api::assess::get_one,
         crate::api::assess::answers,
         crate::api::assess::answer,
+        crate::api::assess::clear_answer,
         crate::api::assess::transition,
         crate::api::assess::scores,
         crate::api::assess::proposals,
@@ -60,6 +61,7 @@ static DOC: LazyLock<String> = LazyLock::new(|| {
     doc.merge(crate::api::intel::IntelApi::openapi());
     doc.merge(crate::api::intel_peers::PeersApi::openapi());
     doc.merge(crate::api::chain::ChainApi::openapi());
+    doc.merge(crate::api::group::GroupApi::openapi());
     doc.to_json().unwrap_or_else(|_| "{}".into())
 });
 

@@ -125,6 +125,15 @@ async fn answering_through_the_api_and_the_xlsx_round_trip_preserve_answers() {
         assert_eq!(after[k].view, v.view);
         assert_eq!(after[k].notes, v.notes);
     }
+    // Clearing an answer through the API: it counts as not answered; clearing again is harmless.
+    for _ in 0..2 {
+        let (status, _) =
+            send(&app, bearer("DELETE", &format!("/api/v1/assessments/{id}/answers/Q1-2"), &tok, None)).await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+    }
+    assert_eq!(e.store.assessment(&t, &id).await.unwrap().answered, 1);
+    let (status, _) = send(&app, bearer("DELETE", &format!("/api/v1/assessments/{id}/answers/Q99"), &tok, None)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     // A broken cell is reported with its sheet, row and column, and nothing is applied.
     let broken = broken_workbook();
     let issues = mamori_report::xlsx::import(&broken, &p).unwrap_err();
@@ -182,6 +191,27 @@ async fn the_html_pages_render_and_multipart_uploads_need_the_csrf_token() {
     let resp = app.clone().oneshot(req).await.unwrap();
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     assert!(resp.headers()[header::LOCATION].to_str().unwrap().ends_with("#r-6"));
+    // The answered row offers "clear"; clearing brings the row back to not answered.
+    let (_, page) = send(&app, get(format!("/assessments/{}", a.id))).await;
+    assert!(String::from_utf8_lossy(&page).contains("data-testid=\"clear-5\""), "the answered row can be cleared");
+    let clear = Request::post(format!("/assessments/{}/answer", a.id))
+        .header(header::COOKIE, cookie.clone())
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("csrf={csrf}&requirement=check-1&self_check=implemented&go=clear")))
+        .unwrap();
+    let resp = app.clone().oneshot(clear).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert!(resp.headers()[header::LOCATION].to_str().unwrap().contains("notice=assess.cleared"));
+    assert_eq!(e.store.assessment(&t, &a.id).await.unwrap().answered, 0);
+    let (_, page) = send(&app, get(format!("/assessments/{}", a.id))).await;
+    assert!(!String::from_utf8_lossy(&page).contains("data-testid=\"clear-5\""));
+    // Answer it again for what follows.
+    let again = Request::post(format!("/assessments/{}/answer", a.id))
+        .header(header::COOKIE, cookie.clone())
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("csrf={csrf}&requirement=check-1&self_check=implemented&go=stay")))
+        .unwrap();
+    assert_eq!(app.clone().oneshot(again).await.unwrap().status(), StatusCode::SEE_OTHER);
     // A refused answer is explained in the user's language: with htmx in the row's status
     // (the progress unchanged), without JavaScript on the whole page again, with status 422.
     let refused = |htmx: bool| {
@@ -236,6 +266,24 @@ async fn the_html_pages_render_and_multipart_uploads_need_the_csrf_token() {
     assert_eq!(e.store.assessment_evidence(&t, &a.id).await.unwrap().len(), 1, "nothing was added");
     let (_, page) = send(&app, get(location.trim_end_matches("#r-5").to_owned())).await;
     assert!(String::from_utf8_lossy(&page).contains("この種類のファイルは受け付けていません"));
+    // An XLSX import with mistakes is refused cell by cell in the user's language, nothing applied.
+    let answered = e.store.assessment(&t, &a.id).await.unwrap().answered;
+    let mut xlsx = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.xlsx\"\r\nContent-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n"
+    )
+    .into_bytes();
+    xlsx.extend(broken_workbook());
+    xlsx.extend(format!("\r\n--{boundary}--\r\n").into_bytes());
+    let req = Request::post(format!("/assessments/{}/import?csrf={csrf}", a.id))
+        .header(header::COOKIE, cookie.clone())
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .body(Body::from(xlsx))
+        .unwrap();
+    let (status, page) = send(&app, req).await;
+    let page = String::from_utf8_lossy(&page).to_string();
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Answers!A2: 「Q1-1」はこのフレームワークの要求事項ではありません"), "{page}");
+    assert_eq!(e.store.assessment(&t, &a.id).await.unwrap().answered, answered);
     // An unknown reason in the address is not shown.
     let (_, page) = send(&app, get(format!("/assessments/{}?evidence_error=nav.logout&open=5", a.id))).await;
     assert!(!String::from_utf8_lossy(&page).contains("data-testid=\"evidence-error\""));

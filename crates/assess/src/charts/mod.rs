@@ -11,7 +11,7 @@ use crate::scoring::csf::{CSF_FUNCTIONS, CsfScore};
 use crate::scoring::guidelines::GuidelinesScore;
 use crate::scoring::rollup::GroupScore;
 
-pub use svg::radar_svg;
+pub use svg::{GROUP_RADAR_MAX, group_radar_svg, radar_svg};
 
 /// Fewest distinct organizations a sector average may be computed from.
 pub const MIN_SECTOR_CONTRIBUTORS: usize = 5;

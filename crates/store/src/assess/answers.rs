@@ -269,6 +269,38 @@ impl Store {
         Ok(rec)
     }
 
+    /// Removes the answer to one requirement, so it counts as not answered again (for example a
+    /// status chosen by mistake). Comments and evidence links stay. Returns whether there was an answer.
+    pub async fn clear_answer(&self, tenant: &Tenant, id: &str, requirement: &str) -> Result<bool, StoreError> {
+        let txn = self.conn().begin().await?;
+        let info = load_assessment(&txn, tenant, id).await?;
+        editable(tenant, &info)?;
+        let plan = plan_of(&info)?;
+        if plan.item(requirement).is_none() {
+            return Err(StoreError::invalid("requirement", "not a requirement of this framework"));
+        }
+        let q = Query::delete()
+            .from_table(AssessmentAnswers::Table)
+            .and_where(Expr::col(AssessmentAnswers::AssessmentId).eq(id))
+            .and_where(Expr::col(AssessmentAnswers::RequirementId).eq(requirement))
+            .to_owned();
+        let removed = txn.execute(&q).await?.rows_affected() > 0;
+        if removed {
+            touch(&txn, id).await?;
+            audit_assess(
+                &txn,
+                tenant,
+                "assessment.answer_clear",
+                "assessment",
+                id,
+                serde_json::json!({ "requirement": requirement }),
+            )
+            .await?;
+        }
+        txn.commit().await?;
+        Ok(removed)
+    }
+
     /// Applies many answers at once: every row is validated first, and nothing is written
     /// unless all are valid. The error names the first offending row by its index.
     pub async fn import_answers(&self, tenant: &Tenant, id: &str, rows: &[ImportRow]) -> Result<usize, StoreError> {

@@ -1,5 +1,6 @@
 //! Demo assessments: a SECURITY ACTION self-check, a Guidelines history of three dated assessments and an
-//! SCS ★3 self-assessment for the lead manufacturer, and a few for its suppliers.
+//! SCS ★3 self-assessment for the lead manufacturer, a few for its suppliers, and a company group of two
+//! subsidiaries with approved Guidelines assessments.
 
 use mamori_assess::{AnswerInput, LifecycleAction, SelfCheckChoice};
 use mamori_catalog::builtin;
@@ -20,6 +21,16 @@ fn new(fw: &str, title: &str, scope: &str, on: time::Date) -> Result<NewAssessme
         scope_name: scope.into(),
         assessed_on: Some(on),
     })
+}
+
+/// A Guidelines answer at maturity `level`, with the status that goes with it.
+fn maturity_answer(level: u8) -> AnswerInput {
+    let code = match level {
+        0 => "not_implemented",
+        1 | 2 => "partial",
+        _ => "implemented",
+    };
+    AnswerInput { status: Some(code.into()), maturity: Some(level), ..AnswerInput::default() }
 }
 
 fn status(code: &str) -> AnswerInput {
@@ -95,16 +106,8 @@ pub(crate) async fn seed(store: &Store, orgs: &[(&str, String)]) -> Result<(), S
     for (k, year) in [2024, 2025, 2026].into_iter().enumerate() {
         let title = format!("経営ガイドライン 可視化 {year}年度");
         let a = store.create_assessment(&lead, new(builtin::GUIDELINES_3_0, &title, "全社", d(year, 4)?)?).await?;
-        fill(store, &lead, &a.id, |i, _| {
-            let level = ((i % 4) as u8 + k as u8 + (i / 8 % 2) as u8).min(5);
-            let code = match level {
-                0 => "not_implemented",
-                1 | 2 => "partial",
-                _ => "implemented",
-            };
-            Some(AnswerInput { status: Some(code.into()), maturity: Some(level), ..AnswerInput::default() })
-        })
-        .await?;
+        fill(store, &lead, &a.id, |i, _| Some(maturity_answer(((i % 4) as u8 + k as u8 + (i / 8 % 2) as u8).min(5))))
+            .await?;
         if k < 2 {
             approve(store, &lead, &a.id, true).await?;
         }
@@ -124,6 +127,31 @@ pub(crate) async fn seed(store: &Store, orgs: &[(&str, String)]) -> Result<(), S
     .await?;
     for (slug, shift) in [("hokuto-precision", 2), ("tsubasa-electronics", 3), ("mizuho-logistics", 5)] {
         security_action(store, &tenant(slug)?, "SECURITY ACTION 自社診断", d(2026, 3)?, shift).await?;
+    }
+    // A company group: two subsidiaries that accepted, each with an approved Guidelines assessment.
+    let subs = super::group::seed_demo_group(
+        store,
+        lead.org_id(),
+        &[
+            ("sakura-kyushu", "Sakura Motors Kyushu", "さくら自動車九州株式会社"),
+            ("sakura-digital", "Sakura Digital Solutions", "さくらデジタルソリューションズ株式会社"),
+        ],
+    )
+    .await?;
+    for (n, id) in subs.into_iter().enumerate() {
+        let t = Tenant::new(id, Role::Owner, Actor::Cli("demo-seed".into()));
+        let a = store
+            .create_assessment(
+                &t,
+                new(builtin::GUIDELINES_3_0, "経営ガイドライン 可視化 2025年度", "全社", d(2025, 10)?)?,
+            )
+            .await?;
+        fill(store, &t, &a.id, |i, _| {
+            // Directive by directive the subsidiaries differ: one is ahead where the other lags.
+            Some(maturity_answer((((i / 4) + n * 3) % 5 + usize::from(n == 0 && i % 3 == 0)).min(5) as u8))
+        })
+        .await?;
+        approve(store, &t, &a.id, false).await?;
     }
     let kaede = tenant("kaede-plastics")?;
     let a = store.create_assessment(&kaede, new(builtin::SCS, "SCS ★3 自己評価", "本社工場", d(2026, 3)?)?).await?;

@@ -307,3 +307,59 @@ impl MigrationTrait for M0004Assess {
         Ok(())
     }
 }
+
+#[derive(DeriveIden, Clone, Copy)]
+pub enum OrgGroups {
+    Table,
+    Id,
+    ParentOrgId,
+    ChildOrgId,
+    State,
+    RequestedBy,
+    RequestedAt,
+    DecidedBy,
+    DecidedAt,
+}
+
+/// Migration `M0009OrgGroups`: parent → subsidiary links that the subsidiary accepts, for group comparison.
+pub struct M0009OrgGroups;
+
+impl MigrationName for M0009OrgGroups {
+    fn name(&self) -> &str {
+        "m0009_org_groups"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0009OrgGroups {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(OrgGroups::Table)
+                .col(string(OrgGroups::Id).primary_key())
+                .col(string(OrgGroups::ParentOrgId))
+                .col(string(OrgGroups::ChildOrgId))
+                .col(string(OrgGroups::State))
+                .col(string(OrgGroups::RequestedBy))
+                .col(big_integer(OrgGroups::RequestedAt))
+                .col(string_null(OrgGroups::DecidedBy))
+                .col(big_integer_null(OrgGroups::DecidedAt))
+                .foreign_key(&mut fk((OrgGroups::Table, OrgGroups::ParentOrgId), (Orgs::Table, Orgs::Id)))
+                .foreign_key(&mut fk((OrgGroups::Table, OrgGroups::ChildOrgId), (Orgs::Table, Orgs::Id)))
+                .to_owned(),
+        )
+        .await?;
+        // One row per pair: a new request after a decline or an end reuses it.
+        m.create_index(
+            Index::create()
+                .name("idx_org_groups_pair")
+                .table(OrgGroups::Table)
+                .col(OrgGroups::ParentOrgId)
+                .col(OrgGroups::ChildOrgId)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index("idx_org_groups_child", OrgGroups::Table, &["child_org_id", "state"])).await
+    }
+}

@@ -17,8 +17,8 @@ use super::schema::{Attestations, ChainCol, ChainSettings, ExpertReviewers};
 use super::{level_str, ms_to_time, parse_level};
 use crate::accounts::{OrgInfo, org_by};
 use crate::audit::{self, Event};
-use crate::schema::{Orgs, Users};
-use crate::{Actor, AdminPath, Role, Store, StoreError, Tenant, new_id, now_ms};
+use crate::schema::Orgs;
+use crate::{Role, Store, StoreError, Tenant, new_id, now_ms};
 
 /// An already-scored assessment result, the input of issuance. The assessment module
 /// fills it in; the digests come from `mamori_chain::attest::{requirements_digest,
@@ -197,6 +197,7 @@ async fn may_review<C: ConnectionTrait>(conn: &C, tenant: &Tenant) -> Result<boo
         .column(ChainCol::UserId)
         .from(ExpertReviewers::Table)
         .and_where(Expr::col(ChainCol::UserId).eq(user))
+        .and_where(Expr::col(ChainCol::DeactivatedAt).is_null())
         .to_owned();
     Ok(conn.query_one(&q).await?.is_some())
 }
@@ -533,47 +534,6 @@ impl Store {
         }
         out.sort_by(|a, b| a.org.name.cmp(&b.org.name));
         Ok(out)
-    }
-
-    /// Registers a user (by e-mail) as an expert reviewer; CLI and demo path.
-    pub async fn register_expert_reviewer(
-        &self,
-        email: &str,
-        registration: &str,
-        path: AdminPath,
-    ) -> Result<(), StoreError> {
-        let AdminPath::Cli { operator } = path;
-        let registration = registration.trim();
-        if registration.is_empty() || registration.chars().count() > 64 {
-            return Err(StoreError::invalid("registration", "must not be empty and at most 64 characters"));
-        }
-        let q = Query::select()
-            .column(Users::Id)
-            .from(Users::Table)
-            .and_where(Expr::col(Users::Email).eq(email.trim()))
-            .to_owned();
-        let user: String = self.conn().query_one(&q).await?.ok_or(StoreError::NotFound)?.try_get("", "id")?;
-        let txn = self.conn().begin().await?;
-        let q = Query::insert()
-            .into_table(ExpertReviewers::Table)
-            .columns([ChainCol::UserId, ChainCol::Registration, ChainCol::CreatedAt])
-            .values_panic([user.clone().into(), registration.into(), now_ms().into()])
-            .to_owned();
-        txn.execute(&q).await.map_err(|e| StoreError::from_insert(e, "this expert reviewer"))?;
-        audit::append(
-            &txn,
-            Event {
-                tenant_id: None,
-                actor: &Actor::Cli(operator),
-                action: "chain.expert_reviewer",
-                object_type: "user",
-                object_id: &user,
-                detail: serde_json::json!({"registration": registration}),
-            },
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(())
     }
 
     /// Whether the organization opted into the registry (public pages use this).

@@ -8,16 +8,17 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use mamori_chain::advice::{Advice, InterruptionImpact, Relationship, advise, next_due};
+use mamori_chain::advice::{Advice, InterruptionImpact};
 use mamori_chain::graph::{ConsentView, Posture, RollupOptions, export_csv, export_graphml};
 use mamori_chain::{Criticality, Level, SupplyGraph};
 use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, CommonTableExpression, Expr, ExprTrait, Order, Query, UnionType, WithClause};
 use serde::Serialize;
 
+use super::direct::{self, DIRECT_MAX_PAGE, DIRECT_PAGE, DirectCount, DirectFilter, rank, status_of};
 use super::links::OverrideInfo;
-use super::schema::{AttestationShares, Attestations, ChainCol, ChainRequests, ChainSettings, LinkCol};
-use super::{CHUNK, SupplyStatus, crit_from_str, parse_impact, parse_level};
+use super::schema::{Attestations, ChainCol, ChainSettings};
+use super::{CHUNK, SupplyStatus, crit_from_str};
 use crate::accounts::{OrgInfo, org_columns, org_from_row};
 use crate::schema::{Orgs, SupplyLinks};
 use crate::{Store, StoreError, Tenant, now_ms};
@@ -113,7 +114,14 @@ pub struct SpofRow {
 /// Everything the buyer dashboard shows.
 #[derive(Clone, Debug, Serialize, Default)]
 pub struct SupplyDashboard {
+    /// One page of direct suppliers, as the filter asked.
     pub direct: Vec<DirectSupplier>,
+    /// Direct suppliers matching the filter (all pages).
+    pub direct_total: usize,
+    /// Where this page starts (the last page when the filter asked for a later one).
+    pub direct_offset: usize,
+    /// Every direct supplier counted per criticality and status (unfiltered).
+    pub direct_counts: Vec<DirectCount>,
     pub deep: Vec<DeepSupplier>,
     pub hidden: Vec<HiddenCount>,
     pub heat: Vec<HeatCell>,
@@ -126,6 +134,13 @@ pub struct SupplyDashboard {
     pub max_tier: u32,
 }
 
+impl SupplyDashboard {
+    /// Direct suppliers with the given status (all criticalities).
+    pub fn status_count(&self, status: SupplyStatus) -> usize {
+        self.direct_counts.iter().filter(|c| c.status == status).map(|c| c.count).sum()
+    }
+}
+
 /// The loaded network of one buyer (node 0).
 pub(crate) struct Net {
     pub ids: Vec<String>,
@@ -133,7 +148,6 @@ pub(crate) struct Net {
     pub edges: Vec<(u32, u32, Criticality)>,
     /// (buyer, supplier) → what is supplied.
     pub supplied: HashMap<(u32, u32), String>,
-    pub direct_rows: Vec<sea_orm::QueryResult>,
     pub graph: SupplyGraph,
     pub consent: HashSet<u32>,
     pub orgs: HashMap<u32, OrgInfo>,
@@ -210,80 +224,48 @@ pub(crate) async fn load_net<C: ConnectionTrait>(conn: &C, buyer: &str) -> Resul
         idx: HashMap::new(),
         edges: Vec::new(),
         supplied: HashMap::new(),
-        direct_rows: Vec::new(),
         graph: SupplyGraph::empty(),
         consent: HashSet::new(),
         orgs: HashMap::new(),
         attestations: Vec::new(),
     };
     net.node(buyer);
+    // The direct links, lean: the supplier, the edge and its consent flag (the
+    // dashboard reads one page of them in detail, `direct.rs`). Ordered, so that node
+    // numbers (and ties in the roll-up) do not depend on the database's plan.
     let q = Query::select()
         .columns(
-            [
-                SupplyLinks::Id,
-                SupplyLinks::SupplierOrgId,
-                SupplyLinks::Supplied,
-                SupplyLinks::Criticality,
-                SupplyLinks::CreatedAt,
-            ]
-            .map(|c| (SupplyLinks::Table, c)),
+            [SupplyLinks::SupplierOrgId, SupplyLinks::Supplied, SupplyLinks::Criticality]
+                .map(|c| (SupplyLinks::Table, c)),
         )
-        .columns([
-            LinkCol::HandlesConfidentialData,
-            LinkCol::ConnectsToBuyerSystems,
-            LinkCol::InterruptionImpact,
-            LinkCol::OverrideLevel,
-            LinkCol::OverrideReason,
-            LinkCol::OverrideBy,
-            LinkCol::OverrideAt,
-        ])
-        .expr_as(Expr::col((Orgs::Table, Orgs::Slug)), Alias::new("org_slug"))
-        .expr_as(Expr::col((Orgs::Table, Orgs::Name)), Alias::new("org_name"))
-        .expr_as(Expr::col((Orgs::Table, Orgs::NameJa)), Alias::new("org_name_ja"))
-        .expr_as(Expr::col((Orgs::Table, Orgs::Kind)), Alias::new("org_kind"))
-        .expr_as(Expr::col((Orgs::Table, Orgs::Sector)), Alias::new("org_sector"))
         .from(SupplyLinks::Table)
-        // The direct suppliers' organizations come with the links: one query, not a batch.
-        .inner_join(
-            Orgs::Table,
-            Expr::col((Orgs::Table, Orgs::Id)).equals((SupplyLinks::Table, SupplyLinks::SupplierOrgId)),
-        )
         .expr_as(Expr::col((ChainSettings::Table, ChainCol::DiscloseSuppliers)), Alias::new("discloses"))
         .left_join(
             ChainSettings::Table,
             Expr::col((ChainSettings::Table, ChainCol::OrgId)).equals((SupplyLinks::Table, SupplyLinks::SupplierOrgId)),
         )
         .and_where(Expr::col((SupplyLinks::Table, SupplyLinks::BuyerOrgId)).eq(buyer))
+        .order_by((SupplyLinks::Table, SupplyLinks::SupplierOrgId), Order::Asc)
         .to_owned();
-    net.direct_rows = conn.query_all(&q).await?;
-    tracing::debug!(rows = net.direct_rows.len(), "dashboard: direct links loaded");
-    let mut frontier: Vec<String> = Vec::new();
-    let direct_rows = std::mem::take(&mut net.direct_rows);
+    let direct_rows = conn.query_all(&q).await?;
+    tracing::debug!(rows = direct_rows.len(), "dashboard: direct links loaded");
+    let mut any_direct = false;
     for r in &direct_rows {
         let s: String = r.try_get("", "supplier_org_id")?;
         let crit: String = r.try_get("", "criticality")?;
         let v = net.node(&s);
-        net.orgs.entry(v).or_insert(OrgInfo {
-            id: s.clone(),
-            slug: r.try_get("", "org_slug")?,
-            name: r.try_get("", "org_name")?,
-            name_ja: r.try_get("", "org_name_ja")?,
-            kind: r.try_get("", "org_kind")?,
-            sector: r.try_get("", "org_sector")?,
-        });
         if r.try_get::<Option<bool>>("", "discloses")?.unwrap_or(false) {
             net.consent.insert(v);
         }
         net.edges.push((0, v, crit_from_str(&crit)));
         net.supplied.insert((0, v), r.try_get("", "supplied")?);
-        frontier.push(s);
+        any_direct = true;
     }
-    net.direct_rows = direct_rows;
     // Deeper links in one statement: a recursive CTE walks the buyer's reach (bounded by
     // MAX_DEPTH, which also ends supply cycles) instead of one batch of queries per tier.
     // Each row also carries the supplier's consent flag and its attestations (LEFT JOINs),
     // so the whole network costs two statements.
-    if !frontier.is_empty() {
+    if any_direct {
         let l = SupplyLinks::Table;
         let q = Query::select()
             .columns(
@@ -367,183 +349,62 @@ fn deep_statuses(net: &Net, now: i64) -> Result<HashMap<u32, SupplyStatus>, Stor
     Ok(out)
 }
 
-fn rank(s: SupplyStatus) -> u8 {
-    match s {
-        SupplyStatus::AttestedStar4 => 5,
-        SupplyStatus::AttestedStar3 => 4,
-        SupplyStatus::Expired => 3,
-        SupplyStatus::Revoked => 2,
-        _ => 0,
-    }
-}
-
-fn attestation_status(r: &sea_orm::QueryResult, now: i64) -> Result<SupplyStatus, StoreError> {
-    let state: String = r.try_get("", "state")?;
-    let level: String = r.try_get("", "level")?;
-    status_of(&level, &state, r.try_get("", "valid_until")?, now)
-}
-
-fn status_of(level: &str, state: &str, until: i64, now: i64) -> Result<SupplyStatus, StoreError> {
-    Ok(if state == "revoked" {
-        SupplyStatus::Revoked
-    } else if until <= now {
-        SupplyStatus::Expired
-    } else if parse_level(level)? == Level::Star4 {
-        SupplyStatus::AttestedStar4
-    } else {
-        SupplyStatus::AttestedStar3
-    })
-}
-
 impl Store {
-    /// The buyer dashboard of the tenant at `now` (milliseconds).
+    /// The buyer dashboard of the tenant now, with the first page of direct suppliers.
     pub async fn supply_dashboard(&self, tenant: &Tenant) -> Result<SupplyDashboard, StoreError> {
+        self.supply_dashboard_page(tenant, &DirectFilter::default()).await
+    }
+
+    /// One of the tenant's direct relationships in detail (the drill-down page).
+    pub async fn supply_direct(&self, tenant: &Tenant, link_id: &str) -> Result<DirectSupplier, StoreError> {
+        let f = DirectFilter { link_id: Some(link_id.to_string()), ..DirectFilter::default() };
+        let rows = direct::page(self.conn(), tenant.org_id(), &f, 0, 1, now_ms()).await?;
+        rows.into_iter().next().ok_or(StoreError::NotFound)
+    }
+
+    /// The buyer dashboard of the tenant now: the whole network's figures, and the page
+    /// of direct suppliers the filter asks for. Direct suppliers are counted, filtered
+    /// and paged in SQL; the network walk reads only ids, edges and consent flags, and
+    /// organizations only for the rows it shows.
+    pub async fn supply_dashboard_page(
+        &self,
+        tenant: &Tenant,
+        filter: &DirectFilter,
+    ) -> Result<SupplyDashboard, StoreError> {
         let now = now_ms();
         let conn = self.conn();
+        let buyer = tenant.org_id();
         let started = std::time::Instant::now();
-        let mut net = load_net(conn, tenant.org_id()).await?;
+        let limit = match filter.limit {
+            0 => DIRECT_PAGE,
+            n => n.min(DIRECT_MAX_PAGE),
+        };
+        let direct_counts = direct::counts(conn, buyer, now).await?;
+        let direct_total = direct::total(conn, buyer, filter, &direct_counts, now).await?;
+        let direct_offset =
+            if filter.offset >= direct_total { direct_total.saturating_sub(1) / limit * limit } else { filter.offset };
+        let page = direct::page(conn, buyer, filter, direct_offset, limit, now).await?;
+        tracing::debug!(elapsed = ?started.elapsed(), "dashboard: direct counts and page loaded");
+        let mut net = load_net(conn, buyer).await?;
         tracing::debug!(elapsed = ?started.elapsed(), nodes = net.ids.len(), "dashboard: network loaded");
-        // Open requests and active shares, one query each.
-        let q = Query::select()
-            .columns([ChainCol::Id, ChainCol::SupplierOrgId, ChainCol::Level, ChainCol::Profile, ChainCol::Deadline])
-            .from(ChainRequests::Table)
-            .and_where(Expr::col(ChainCol::BuyerOrgId).eq(tenant.org_id()))
-            .and_where(Expr::col(ChainCol::State).eq("open"))
-            .to_owned();
-        let mut requests: HashMap<String, sea_orm::QueryResult> = HashMap::new();
-        for r in conn.query_all(&q).await? {
-            requests.insert(r.try_get("", "supplier_org_id")?, r);
-        }
-        let q = Query::select()
-            .expr_as(Expr::col((AttestationShares::Table, ChainCol::Id)), sea_orm::sea_query::Alias::new("share_id"))
-            .expr_as(
-                Expr::col((AttestationShares::Table, ChainCol::RevokedAt)),
-                sea_orm::sea_query::Alias::new("share_revoked"),
-            )
-            .column((AttestationShares::Table, ChainCol::SupplierOrgId))
-            .columns(
-                [ChainCol::Level, ChainCol::State, ChainCol::ValidFrom, ChainCol::ValidUntil]
-                    .map(|c| (Attestations::Table, c)),
-            )
-            .from(AttestationShares::Table)
-            .inner_join(
-                Attestations::Table,
-                Expr::col((Attestations::Table, ChainCol::Id))
-                    .equals((AttestationShares::Table, ChainCol::AttestationId)),
-            )
-            .and_where(Expr::col((AttestationShares::Table, ChainCol::BuyerOrgId)).eq(tenant.org_id()))
-            .order_by((AttestationShares::Table, ChainCol::CreatedAt), Order::Asc)
-            .to_owned();
-        // Per supplier: the best share; an active valid one beats revoked or expired ones.
-        let mut shares: HashMap<String, (SupplyStatus, String, i64, i64, Level)> = HashMap::new();
-        for r in conn.query_all(&q).await? {
-            let supplier: String = r.try_get("", "supplier_org_id")?;
-            let share_revoked: Option<i64> = r.try_get("", "share_revoked")?;
-            let mut status = attestation_status(&r, now)?;
-            if share_revoked.is_some() {
-                status = SupplyStatus::Revoked;
-            }
-            let level: String = r.try_get("", "level")?;
-            let entry = (
-                status,
-                r.try_get("", "share_id")?,
-                r.try_get("", "valid_from")?,
-                r.try_get("", "valid_until")?,
-                parse_level(&level)?,
-            );
-            match shares.get(&supplier) {
-                Some(old) if rank(old.0) > rank(status) => {}
-                _ => {
-                    shares.insert(supplier, entry);
-                }
-            }
-        }
-        let deep_status = deep_statuses(&net, now)?;
-        tracing::debug!(elapsed = ?started.elapsed(), "dashboard: requests, shares and deep statuses loaded");
+
+        // Statuses: deeper suppliers from the registry; direct ones from SQL, where only
+        // those with a posture (attested, expired, revoked) matter to the roll-up.
         let mut status = vec![SupplyStatus::Unknown; net.ids.len()];
-        for (&v, &s) in &deep_status {
+        for (v, s) in deep_statuses(&net, now)? {
             status[v as usize] = s;
+        }
+        let tier1: Vec<u32> = net.graph.suppliers(0).map(|(s, _)| s).collect();
+        for &v in &tier1 {
+            status[v as usize] = SupplyStatus::NotRequested;
+        }
+        for (id, s) in direct::scored(conn, buyer, now).await? {
+            if let Some(&v) = net.idx.get(&id) {
+                status[v as usize] = s;
+            }
         }
         let reach = net.graph.reach_from(0).map_err(|e| StoreError::Internal(e.to_string()))?;
         let consent = net.consent.clone();
-        let pre_view = net
-            .graph
-            .consent_view(0, |v| consent.contains(&v), |_| ())
-            .map_err(|e| StoreError::Internal(e.to_string()))?;
-        let mut need: Vec<u32> = pre_view.visible.iter().map(|v| v.node).collect();
-        need.push(0);
-        load_orgs(conn, &mut net, &need).await?;
-
-        tracing::debug!(elapsed = ?started.elapsed(), "dashboard: consent view and organizations loaded");
-        let mut direct = Vec::with_capacity(net.direct_rows.len());
-        for r in &net.direct_rows {
-            let supplier: String = r.try_get("", "supplier_org_id")?;
-            let Some(&v) = net.idx.get(&supplier) else { continue };
-            let Some(org) = net.orgs.get(&v).cloned() else { continue };
-            let crit: String = r.try_get("", "criticality")?;
-            let impact: String = r.try_get("", "interruption_impact")?;
-            let rel = Relationship {
-                supplied: r.try_get("", "supplied")?,
-                criticality: crit_from_str(&crit),
-                handles_confidential_data: r.try_get("", "handles_confidential_data")?,
-                connects_to_buyer_systems: r.try_get("", "connects_to_buyer_systems")?,
-                interruption_impact: parse_impact(&impact)?,
-            };
-            let advice = advise(&rel);
-            let override_ = match r.try_get::<Option<String>>("", "override_level")? {
-                Some(l) => Some(OverrideInfo {
-                    level: parse_level(&l)?,
-                    reason: r.try_get::<Option<String>>("", "override_reason")?.unwrap_or_default(),
-                    decided_by: r.try_get::<Option<String>>("", "override_by")?.unwrap_or_default(),
-                    decided_at: r.try_get::<Option<i64>>("", "override_at")?.unwrap_or_default(),
-                }),
-                None => None,
-            };
-            let effective_level = override_.as_ref().map_or(advice.recommended, |o| o.level);
-            let share = shares.get(&supplier);
-            let req = requests.get(&supplier);
-            let st = match (share, req) {
-                (Some(s), _) if matches!(s.0, SupplyStatus::AttestedStar3 | SupplyStatus::AttestedStar4) => s.0,
-                (_, Some(q)) => {
-                    let deadline: i64 = q.try_get("", "deadline")?;
-                    if deadline < now { SupplyStatus::Overdue } else { SupplyStatus::Requested }
-                }
-                (Some(s), None) => s.0,
-                (None, None) => SupplyStatus::NotRequested,
-            };
-            status[v as usize] = st;
-            let next = share.and_then(|s| {
-                let from = super::ms_to_time(s.2).date();
-                next_due(from, s.4, rel.criticality)
-            });
-            direct.push(DirectSupplier {
-                link_id: r.try_get("", "id")?,
-                org,
-                supplied: rel.supplied,
-                criticality: rel.criticality,
-                handles_confidential_data: rel.handles_confidential_data,
-                connects_to_buyer_systems: rel.connects_to_buyer_systems,
-                interruption_impact: rel.interruption_impact,
-                advice,
-                override_,
-                effective_level,
-                status: st,
-                request_id: req.map(|q| q.try_get("", "id")).transpose()?,
-                request_level: req
-                    .map(|q| q.try_get::<Option<String>>("", "level"))
-                    .transpose()?
-                    .flatten()
-                    .and_then(|l| parse_level(&l).ok()),
-                request_profile: req.map(|q| q.try_get::<Option<String>>("", "profile")).transpose()?.flatten(),
-                deadline: req.map(|q| q.try_get("", "deadline")).transpose()?,
-                share_id: share.map(|s| s.1.clone()),
-                attested_level: share.filter(|s| s.0 != SupplyStatus::Revoked).map(|s| s.4),
-                valid_until: share.map(|s| s.3),
-                next_due: next,
-            });
-        }
-        direct.sort_by(|a, b| b.criticality.cmp(&a.criticality).then_with(|| a.org.name.cmp(&b.org.name)));
-
         let view: ConsentView<SupplyStatus> = net
             .graph
             .consent_view(0, |v| consent.contains(&v), |v| status[v as usize])
@@ -556,6 +417,43 @@ impl Store {
                 via.entry(s).or_insert((b, c));
             }
         }
+        // Tier 1 of the heat map is the SQL count; deeper tiers come from the walk.
+        let mut heat: BTreeMap<(u32, Criticality, SupplyStatus), usize> = BTreeMap::new();
+        for c in direct_counts.iter().filter(|c| c.count > 0) {
+            *heat.entry((1, c.criticality, c.status)).or_default() += c.count;
+        }
+        for i in (0..reach.nodes.len()).filter(|&i| reach.tiers[i] >= 2) {
+            *heat.entry((reach.tiers[i], reach.criticality[i], status[reach.nodes[i] as usize])).or_default() += 1;
+        }
+        let postures: Vec<Posture> = status.iter().map(|s| s.posture()).collect();
+        let roll = reach.rollup(&postures, &RollupOptions::default());
+        let tier_of: HashMap<u32, u32> = reach.nodes.iter().copied().zip(reach.tiers.iter().copied()).collect();
+        // A direct supplier without suppliers of its own reaches nobody: as a lead it
+        // would add nothing but a bit per node.
+        let leads: Vec<u32> = tier1.iter().copied().filter(|&v| net.graph.suppliers(v).next().is_some()).collect();
+        let conc = net.graph.concentration(&leads);
+        let concentrated: Vec<u32> =
+            reach.nodes.iter().copied().filter(|&v| conc.lead_dependents[v as usize] >= 2).collect();
+        let hidden_concentrated = concentrated.iter().filter(|v| !visible.contains(v)).count();
+        let spof = net
+            .graph
+            .single_points_of_failure(0, Criticality::High)
+            .map_err(|e| StoreError::Internal(e.to_string()))?;
+        let shown_spofs: Vec<_> = spof.spofs.iter().filter(|s| visible.contains(&s.node)).take(50).collect();
+        let hidden_spofs = spof.spofs.iter().filter(|s| !visible.contains(&s.node)).count();
+        tracing::debug!(elapsed = ?started.elapsed(), "dashboard: roll-up, concentration and single points computed");
+
+        // Organizations of what is shown only.
+        let deep_nodes: Vec<u32> = view.visible.iter().filter(|v| v.tier >= 2).map(|v| v.node).collect();
+        let mut need: Vec<u32> = deep_nodes.clone();
+        need.extend(deep_nodes.iter().filter_map(|v| via.get(v).map(|x| x.0)));
+        need.extend(concentrated.iter().copied().filter(|v| visible.contains(v)));
+        need.extend(shown_spofs.iter().map(|s| s.node));
+        need.extend(roll.weakest_link.as_ref().map(|w| w.node).filter(|v| visible.contains(v)));
+        need.sort_unstable();
+        need.dedup();
+        load_orgs(conn, &mut net, &need).await?;
+
         let mut deep = Vec::new();
         for vs in view.visible.iter().filter(|v| v.tier >= 2) {
             let (Some(org), Some(&(b, crit))) = (net.orgs.get(&vs.node), via.get(&vs.node)) else { continue };
@@ -571,13 +469,6 @@ impl Store {
         }
         let hidden =
             view.hidden.iter().map(|h| HiddenCount { tier: h.tier, status: h.status, count: h.count }).collect();
-
-        let mut heat: BTreeMap<(u32, Criticality, SupplyStatus), usize> = BTreeMap::new();
-        for i in 0..reach.nodes.len() {
-            *heat.entry((reach.tiers[i], reach.criticality[i], status[reach.nodes[i] as usize])).or_default() += 1;
-        }
-        let postures: Vec<Posture> = status.iter().map(|s| s.posture()).collect();
-        let roll = reach.rollup(&postures, &RollupOptions::default());
         let name_of = |v: u32| if visible.contains(&v) { net.orgs.get(&v).map(|o| o.name.clone()) } else { None };
         let rollup = RollupSummary {
             suppliers: roll.suppliers,
@@ -587,49 +478,37 @@ impl Store {
             weighted_average_known: roll.weighted_average_known,
             per_tier: roll.per_tier.iter().map(|t| (t.tier, t.suppliers, t.unknown, t.min_known)).collect(),
         };
-        let tier_of: HashMap<u32, u32> = reach.nodes.iter().copied().zip(reach.tiers.iter().copied()).collect();
-        let tier1: Vec<u32> = net.graph.suppliers(0).map(|(s, _)| s).collect();
-        let conc = net.graph.concentration(&tier1);
-        let mut concentration = Vec::new();
-        let mut hidden_concentrated = 0;
-        for &v in &reach.nodes {
-            let deps = conc.lead_dependents[v as usize];
-            if deps < 2 {
-                continue;
-            }
-            match net.orgs.get(&v).filter(|_| visible.contains(&v)) {
-                Some(org) => concentration.push(ConcentrationRow {
-                    org: org.clone(),
+        let mut concentration: Vec<ConcentrationRow> = concentrated
+            .iter()
+            .filter(|v| visible.contains(v))
+            .filter_map(|&v| {
+                Some(ConcentrationRow {
+                    org: net.orgs.get(&v)?.clone(),
                     tier: tier_of.get(&v).copied().unwrap_or(0),
-                    tier1_dependents: deps,
+                    tier1_dependents: conc.lead_dependents[v as usize],
                     direct_buyers: conc.direct_buyers[v as usize],
-                }),
-                None => hidden_concentrated += 1,
-            }
-        }
+                })
+            })
+            .collect();
         concentration
             .sort_by(|a, b| b.tier1_dependents.cmp(&a.tier1_dependents).then_with(|| a.org.name.cmp(&b.org.name)));
         concentration.truncate(50);
-        tracing::debug!(elapsed = ?started.elapsed(), "dashboard: roll-up and concentration computed");
-        let spof = net
-            .graph
-            .single_points_of_failure(0, Criticality::High)
-            .map_err(|e| StoreError::Internal(e.to_string()))?;
-        let mut spofs = Vec::new();
-        let mut hidden_spofs = 0;
-        for s in &spof.spofs {
-            match net.orgs.get(&s.node).filter(|_| visible.contains(&s.node)) {
-                Some(org) if spofs.len() < 50 => spofs.push(SpofRow {
-                    org: org.clone(),
+        let spofs = shown_spofs
+            .iter()
+            .filter_map(|s| {
+                Some(SpofRow {
+                    org: net.orgs.get(&s.node)?.clone(),
                     tier: tier_of.get(&s.node).copied().unwrap_or(0),
                     share: s.share,
-                }),
-                Some(_) => {}
-                None => hidden_spofs += 1,
-            }
-        }
+                })
+            })
+            .collect();
+        tracing::debug!(elapsed = ?started.elapsed(), "dashboard: done");
         Ok(SupplyDashboard {
-            direct,
+            direct: page,
+            direct_total,
+            direct_offset,
+            direct_counts,
             deep,
             hidden,
             heat: heat

@@ -208,3 +208,26 @@ impl MigrationTrait for M0008ChainReminders {
         .await
     }
 }
+
+/// Migration `M0010ChainReviewers`: expert reviewers can be deactivated (and are kept
+/// for the record) by the platform administrator.
+pub struct M0010ChainReviewers;
+
+impl MigrationName for M0010ChainReviewers {
+    fn name(&self) -> &str {
+        "m0010_chain_reviewers"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0010ChainReviewers {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(ExpertReviewers::Table)
+                .add_column(big_integer_null(ChainCol::DeactivatedAt))
+                .to_owned(),
+        )
+        .await
+    }
+}

@@ -8,11 +8,13 @@ pub mod attest;
 pub mod bench;
 pub mod dashboard;
 pub(crate) mod demo;
+pub mod direct;
 pub mod keys;
 pub mod links;
 pub mod migration;
 pub mod reminders;
 pub mod requests;
+pub mod reviewers;
 pub(crate) mod schema;
 pub mod shares;
 
@@ -27,10 +29,12 @@ pub use attest::{AttestationInput, AttestationRecord, AttestationState, Registry
 pub use dashboard::{
     ConcentrationRow, DeepSupplier, DirectSupplier, HeatCell, HiddenCount, RollupSummary, SpofRow, SupplyDashboard,
 };
+pub use direct::{DIRECT_MAX_PAGE, DIRECT_PAGE, DirectCount, DirectFilter};
 pub use keys::{OrgKeyInfo, SECRET_FILE, SecretKey};
 pub use links::{ChainSettingsInfo, LinkInput, OverrideInfo};
 pub use reminders::{DueReminder, ReminderKind, ReminderRecipient};
 pub use requests::{IncomingRequest, RequestInput, SupplierInvitation, SupplierInvitationInfo};
+pub use reviewers::{ExpertReviewerInfo, check_registration};
 pub use shares::{ReceivedShare, ShareInfo, ShareScope};
 
 /// Where a buyer stands with one supplier, or what is known about a deeper supplier.

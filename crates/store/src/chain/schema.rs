@@ -105,4 +105,5 @@ pub enum ChainCol {
     Kind,
     SentAt,
     Recipients,
+    DeactivatedAt,
 }

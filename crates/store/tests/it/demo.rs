@@ -16,7 +16,10 @@ async fn seeding_twice_creates_the_demo_once() {
     assert_eq!(first.organizations, 32, "two buyers and thirty suppliers");
     let raw = db.raw().await;
     let counts = (count(&raw, "orgs").await, count(&raw, "users").await, count(&raw, "audit_log").await);
-    assert_eq!(counts.0, 34, "and the sharing hub's and the evaluation body's own organizations");
+    assert_eq!(
+        counts.0, 36,
+        "and the sharing hub's and the evaluation body's own organizations, and two subsidiaries of the lead"
+    );
 
     let second = demo::seed(&store, DEMO_PASSWORD).await.unwrap();
     assert!(!second.created);

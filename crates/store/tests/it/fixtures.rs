@@ -17,6 +17,17 @@ pub async fn tenant_with_owner(store: &Store, email: &str, org: &str) -> (UserIn
     (user, org, tenant)
 }
 
+/// A new member of `org` (created when missing) with `role`, signed in there.
+#[allow(dead_code)] // used by the test binaries that include this file, not by `it`
+pub async fn member(store: &Store, org: &str, email: &str, role: Role) -> Tenant {
+    let user = store
+        .admin_create_member(new_user(email), org, role, false, AdminPath::Cli { operator: "test".into() })
+        .await
+        .unwrap();
+    let org = store.org_by_slug(org).await.unwrap();
+    store.tenant_for_login(&user, &org.id).await.unwrap()
+}
+
 /// The CLI's owner-level tenant for an organization.
 pub async fn cli_tenant(store: &Store, slug: &str) -> Tenant {
     store.admin_tenant(slug, AdminPath::Cli { operator: "test".into() }).await.expect("admin tenant")

@@ -21,7 +21,7 @@ pub fn routes() -> Router<AppState> {
         .route("/assessments", get(list).post(create))
         .route("/assessments/{id}", get(get_one))
         .route("/assessments/{id}/answers", get(answers))
-        .route("/assessments/{id}/answers/{requirement}", put(answer))
+        .route("/assessments/{id}/answers/{requirement}", put(answer).delete(clear_answer))
         .route("/assessments/{id}/transition", post(transition))
         .route("/assessments/{id}/scores", get(scores))
         .route("/assessments/{id}/proposals", get(proposals))
@@ -211,6 +211,19 @@ pub(crate) async fn answer(
     };
     let rec = state.store.save_answer(&t, &id, &requirement, &input).await?;
     Ok(Json(serde_json::to_value(rec).map_err(|_| ApiError::new(Code::Internal))?))
+}
+
+/// Clear the answer to one requirement: it counts as not answered again. Comments and evidence stay.
+#[utoipa::path(delete, path = "/api/v1/assessments/{id}/answers/{requirement}", tag = "assessments",
+    params(("id" = String, Path), ("requirement" = String, Path)), security(("bearer" = [])),
+    responses((status = 204), (status = 404, body = crate::Problem), (status = 409, body = crate::Problem), (status = 422, body = crate::Problem)))]
+pub(crate) async fn clear_answer(
+    State(state): State<AppState>,
+    ApiTenant(t): ApiTenant,
+    Path((id, requirement)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    state.store.clear_answer(&t, &id, &requirement).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Move the assessment through its lifecycle (four eyes for reject and approve).

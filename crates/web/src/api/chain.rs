@@ -2,23 +2,25 @@
 //! invitations; attestation issuance from an already-scored result, review, sharing and
 //! revocation; the buyer dashboard; and public verification.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
+use mamori_chain::Criticality;
 use mamori_chain::attest::{
     DigestSummary, EvidenceItem, Outcome, RequirementStatus, Score, evidence_digest, requirements_digest,
 };
+use mamori_store::SupplyStatus;
 use mamori_store::assess::{AttestFromAssessment, SharedResult};
 use mamori_store::chain::{
-    AttestationInput, AttestationRecord, LinkInput, ReceivedShare, RequestInput, ReviewItem, ShareScope,
+    AttestationInput, AttestationRecord, DirectFilter, LinkInput, ReceivedShare, RequestInput, ReviewItem, ShareScope,
     SupplyDashboard, parse_impact, parse_level,
 };
 use serde::{Deserialize, Serialize};
-use utoipa::{OpenApi, ToSchema};
+use utoipa::{IntoParams, OpenApi, ToSchema};
 
-use super::extract::{ApiJson, ApiTenant};
+use super::extract::{ApiJson, ApiTenant, PageQuery, cursor};
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 
@@ -134,10 +136,70 @@ pub struct Created {
     pub id: String,
 }
 
-#[utoipa::path(get, path = "/api/v1/supply/dashboard", tag = "supply-chain", security(("bearer" = [])),
-    responses((status = 200, body = Object), (status = 401, body = crate::Problem)))]
-async fn dashboard(State(state): State<AppState>, ApiTenant(t): ApiTenant) -> ApiResult<Json<SupplyDashboard>> {
-    Ok(Json(state.store.supply_dashboard(&t).await?))
+/// Filters and paging of the dashboard's direct suppliers.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DashboardQuery {
+    /// Direct suppliers with this status only: not_requested, requested, overdue,
+    /// attested_star3, attested_star4, expired or revoked.
+    pub status: Option<String>,
+    /// Direct suppliers of this criticality only: low, medium, high or critical.
+    pub criticality: Option<String>,
+    /// Part of a direct supplier's name or of what it supplies.
+    pub q: Option<String>,
+    /// Direct suppliers per page, 1–200 (default 50).
+    pub limit: Option<u32>,
+    /// The `direct_next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// The dashboard with one page of direct suppliers.
+#[derive(Serialize)]
+struct DashboardPage {
+    #[serde(flatten)]
+    dashboard: SupplyDashboard,
+    /// Pass as `cursor` for the next page of direct suppliers; null on the last page.
+    direct_next_cursor: Option<String>,
+}
+
+/// The buyer dashboard: the network's figures and one page of direct suppliers.
+#[utoipa::path(get, path = "/api/v1/supply/dashboard", tag = "supply-chain", params(DashboardQuery), security(("bearer" = [])),
+    responses((status = 200, body = Object), (status = 401, body = crate::Problem), (status = 422, body = crate::Problem)))]
+async fn dashboard(
+    State(state): State<AppState>,
+    ApiTenant(t): ApiTenant,
+    Query(q): Query<DashboardQuery>,
+) -> ApiResult<Response> {
+    let paging = PageQuery { limit: q.limit, cursor: q.cursor };
+    let (limit, offset) = (paging.limit()?, paging.position()?.unwrap_or(0) as usize);
+    let status = q
+        .status
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            SupplyStatus::parse(s)
+                .filter(|s| *s != SupplyStatus::Unknown)
+                .ok_or_else(|| ApiError::field("status", "is not a direct supplier status"))
+        })
+        .transpose()?;
+    let criticality = q
+        .criticality
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            Criticality::ALL
+                .into_iter()
+                .find(|c| c.as_str() == s)
+                .ok_or_else(|| ApiError::field("criticality", "must be low, medium, high or critical"))
+        })
+        .transpose()?;
+    let filter = DirectFilter { status, criticality, q: q.q.unwrap_or_default(), link_id: None, offset, limit };
+    let dashboard = state.store.supply_dashboard_page(&t, &filter).await?;
+    let end = dashboard.direct_offset + dashboard.direct.len();
+    // Past the end the store shows the last page; the API says there is nothing more.
+    let direct_next_cursor =
+        (offset < dashboard.direct_total && end < dashboard.direct_total).then(|| cursor(end as i64));
+    Ok(Json(DashboardPage { dashboard, direct_next_cursor }).into_response())
 }
 
 #[utoipa::path(post, path = "/api/v1/supply/links", tag = "supply-chain", request_body = LinkRequest, security(("bearer" = [])),

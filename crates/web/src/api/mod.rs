@@ -6,6 +6,7 @@ pub mod catalog_dto;
 pub mod chain;
 pub mod dto;
 pub mod extract;
+pub mod group;
 pub mod intel;
 pub mod intel_dto;
 pub mod intel_peers;
@@ -41,6 +42,7 @@ pub fn routes(_state: AppState) -> Router<AppState> {
         .merge(intel_peers::routes())
         .merge(chain::routes())
         .merge(assess::routes())
+        .merge(group::routes())
         .fallback(not_found)
         .layer(middleware::from_fn(crate::middleware::problem_json))
 }

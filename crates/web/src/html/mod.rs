@@ -28,6 +28,7 @@ use crate::i18n::{Lang, Tr};
 
 pub use assess::attachment as assess_attachment;
 pub use auth::client_ip as client_ip_pub;
+pub use chain::day as chain_day;
 pub use chain::parse_day_end as chain_day_end;
 
 pub fn routes(state: AppState) -> Router<AppState> {
@@ -101,6 +102,7 @@ pub async fn chrome(state: &AppState, c: &Ctx, title: &'static str, notice: Opti
         let mut nav = vec![("/", "nav.dashboard")];
         if ch.org.is_some() {
             nav.push(("/assessments", "nav.assessments"));
+            nav.push(("/group", "nav.group"));
             nav.push(("/supply", "nav.supply"));
             nav.push(("/attestations", "nav.attestations"));
             nav.push(("/suppliers", "nav.suppliers"));
@@ -118,6 +120,7 @@ pub async fn chrome(state: &AppState, c: &Ctx, title: &'static str, notice: Opti
         nav.extend([("/orgs", "nav.orgs"), ("/api/v1/docs", "nav.api_docs"), ("/settings", "nav.settings")]);
         if s.user.is_platform_admin {
             nav.push(("/admin", "nav.admin"));
+            nav.push(("/admin/reviewers", "nav.reviewers"));
         }
         ch.nav = nav.into_iter().map(|(href, label)| Nav { href, label, current: c.path == href }).collect();
     }

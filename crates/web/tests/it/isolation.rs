@@ -135,6 +135,22 @@ pub fn probes(ids: &Ids) -> Vec<Probe> {
         p(M::GET, "/settings", "/settings", none(), NoLeak),
         // The platform administrator's overview of every tenant does not exist for tenants.
         p(M::GET, "/admin", "/admin", none(), Denied),
+        // The reviewer register is the platform administrator's: for A it does not exist.
+        p(M::GET, "/admin/reviewers", "/admin/reviewers", none(), Denied),
+        p(
+            M::POST,
+            "/admin/reviewers",
+            "/admin/reviewers",
+            form(&[("email", B_OWNER), ("registration", "RISS-PROBE")]),
+            Denied,
+        ),
+        p(
+            M::POST,
+            "/admin/reviewers/{id}/deactivate",
+            format!("/admin/reviewers/{}/deactivate", ids.b_owner),
+            form(&[]),
+            Denied,
+        ),
         p(M::POST, "/settings/lang", "/settings/lang", form(&[("lang", "en")]), NoLeak),
         p(M::POST, "/settings/mfa/setup", "/settings/mfa/setup", form(&[]), NoLeak),
         p(M::POST, "/settings/mfa/enable", "/settings/mfa/enable", form(&[("code", "000000")]), Refused),

@@ -27,7 +27,11 @@ pub struct AssessIds {
     pub b_link: String,
     /// A draft of A's own, to try attaching B's evidence to.
     pub a_assessment: String,
+    /// B's link to its own subsidiary.
+    pub b_group_link: String,
 }
+
+const B_SUBSIDIARY: &str = "minato-secret-subsidiary";
 
 fn new_csf(f: &mamori_catalog::Framework) -> NewAssessment {
     NewAssessment {
@@ -55,7 +59,26 @@ pub async fn seed(app: &crate::support::TestApp, b: &Tenant) -> AssessIds {
     let a_tenant = app.store.admin_tenant("sakura-motors", AdminPath::Cli { operator: "test".into() }).await.unwrap();
     let own = NewAssessment { title: "Sakura own draft".into(), ..new_csf(&f) };
     let a_assessment = app.store.create_assessment(&a_tenant, own).await.unwrap().id;
-    AssessIds { b_assessment: a.id, b_requirement: req.into(), b_file: file.id, b_link: link.id, a_assessment }
+    // B's company group: a subsidiary that accepted.
+    let sub_owner = mamori_store::NewUser {
+        email: "owner@minato-secret-subsidiary.example".into(),
+        name: "Minato secret subsidiary owner".into(),
+        password: "correct horse battery".into(),
+        lang: "en".into(),
+    };
+    let op = || AdminPath::Cli { operator: "test".into() };
+    app.store.admin_create_member(sub_owner, B_SUBSIDIARY, mamori_store::Role::Owner, false, op()).await.unwrap();
+    let sub = app.store.admin_tenant(B_SUBSIDIARY, op()).await.unwrap();
+    let b_group_link = app.store.group_request(b, B_SUBSIDIARY).await.unwrap().id;
+    app.store.group_decide(&sub, &b_group_link, true).await.unwrap();
+    AssessIds {
+        b_assessment: a.id,
+        b_requirement: req.into(),
+        b_file: file.id,
+        b_link: link.id,
+        a_assessment,
+        b_group_link,
+    }
 }
 
 /// B's assessment state and the strings A must never see.
@@ -63,8 +86,14 @@ pub async fn state(app: &crate::support::TestApp) -> (String, Vec<String>) {
     let t = app.store.admin_tenant(B_SLUG, AdminPath::Cli { operator: "test".into() }).await.unwrap();
     let list = app.store.assessments_page(&t, 0, 1000).await.unwrap();
     let evidence = app.store.evidence_list(&t).await.unwrap();
-    let mut needles: Vec<String> =
-        [TITLE, NOTES, COMMENT, FILE_NAME, LINK, "Minato secret evidence"].into_iter().map(str::to_owned).collect();
+    let group = app.store.group_links(&t).await.unwrap();
+    let mut needles: Vec<String> = [TITLE, NOTES, COMMENT, FILE_NAME, LINK, "Minato secret evidence", B_SUBSIDIARY]
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    for l in &group.subsidiaries {
+        needles.extend([l.id.clone(), l.child.id.clone()]);
+    }
     let mut answers = Vec::new();
     for a in &list {
         needles.push(a.id.clone());
@@ -74,7 +103,7 @@ pub async fn state(app: &crate::support::TestApp) -> (String, Vec<String>) {
         needles.push(e.id.clone());
         needles.extend(e.sha256.clone());
     }
-    (format!("{list:?}\n{evidence:?}\n{answers:?}"), needles)
+    (format!("{list:?}\n{evidence:?}\n{answers:?}\n{group:?}"), needles)
 }
 
 /// A file upload naming the requirement it is for.
@@ -86,7 +115,7 @@ fn upload(requirement: &str) -> Payload {
 pub fn probes(ids: &AssessIds) -> Vec<Probe> {
     let none = || Payload::None;
     let json = Payload::Json;
-    let (a, r, f, l) = (&ids.b_assessment, &ids.b_requirement, &ids.b_file, &ids.b_link);
+    let (a, r, f, l, g) = (&ids.b_assessment, &ids.b_requirement, &ids.b_file, &ids.b_link, &ids.b_group_link);
     let answer = [("requirement", r.as_str()), ("status", "implemented")];
     vec![
         // The UI.
@@ -180,6 +209,20 @@ pub fn probes(ids: &AssessIds) -> Vec<Probe> {
             Denied,
         ),
         p(
+            M::DELETE,
+            "/api/v1/assessments/{id}/answers/{requirement}",
+            format!("/api/v1/assessments/{a}/answers/{r}"),
+            none(),
+            Denied,
+        ),
+        p(
+            M::POST,
+            "/assessments/{id}/answer",
+            format!("/assessments/{a}/answer"),
+            form(&[("requirement", r.as_str()), ("go", "clear")]),
+            Denied,
+        ),
+        p(
             M::POST,
             "/api/v1/assessments/{id}/transition",
             format!("/api/v1/assessments/{a}/transition"),
@@ -211,6 +254,31 @@ pub fn probes(ids: &AssessIds) -> Vec<Probe> {
             Denied,
         ),
         p(M::GET, "/api/v1/evidence/{id}", format!("/api/v1/evidence/{f}"), none(), Denied),
+        // Company groups: B's link to its subsidiary, from the UI and the API.
+        p(M::GET, "/group", "/group", none(), NoLeak),
+        p(M::GET, "/group", "/group?framework=nist-csf-2.0", none(), NoLeak),
+        p(M::POST, "/group/subsidiaries", "/group/subsidiaries", form(&[("slug", "no-such-org")]), NoLeak),
+        p(M::POST, "/group/links/{id}/{action}", format!("/group/links/{g}/accept"), form(&[]), Denied),
+        p(M::POST, "/group/links/{id}/{action}", format!("/group/links/{g}/decline"), form(&[]), Denied),
+        p(M::POST, "/group/links/{id}/{action}", format!("/group/links/{g}/end"), form(&[]), Denied),
+        p(M::GET, "/api/v1/group", "/api/v1/group", none(), NoLeak),
+        p(
+            M::GET,
+            "/api/v1/group/comparison",
+            "/api/v1/group/comparison?framework=meti-cyber-management-guidelines-3.0",
+            none(),
+            NoLeak,
+        ),
+        p(
+            M::POST,
+            "/api/v1/group/subsidiaries",
+            "/api/v1/group/subsidiaries",
+            json(json!({"slug": "no-such-org"})),
+            NoLeak,
+        ),
+        p(M::POST, "/api/v1/group/links/{id}/accept", format!("/api/v1/group/links/{g}/accept"), none(), Denied),
+        p(M::POST, "/api/v1/group/links/{id}/decline", format!("/api/v1/group/links/{g}/decline"), none(), Denied),
+        p(M::DELETE, "/api/v1/group/links/{id}", format!("/api/v1/group/links/{g}"), none(), Denied),
         // Attesting B's assessment, from the attestation form and the API.
         p(
             M::POST,

@@ -9,6 +9,7 @@ mod bad_input;
 #[path = "../../../store/tests/it/db.rs"]
 mod db;
 mod federation;
+mod group;
 mod intel_ui;
 mod invitations;
 mod isolation;

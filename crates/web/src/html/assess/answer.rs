@@ -31,6 +31,8 @@ pub struct Row {
     pub text: String,
     pub group: String,
     pub kind: AnswerKind,
+    /// Whether an answer is stored (it can then be cleared).
+    pub answered: bool,
     pub status: String,
     pub na_reason: String,
     pub maturity: Option<u8>,
@@ -136,6 +138,7 @@ pub(super) fn build_rows(
                     .to_owned(),
                 group: item.groups.last().map(|(_, t)| t.get(l).to_owned()).unwrap_or_default(),
                 kind: item.kind,
+                answered: a.is_some(),
                 status: a.map(|a| a.view.status.code().to_owned()).unwrap_or_default(),
                 na_reason,
                 maturity: a.and_then(|a| a.view.maturity),
@@ -362,6 +365,18 @@ pub(super) async fn save_answer(
     let t = tenant(&state, &c).await?;
     let htmx = headers.contains_key("hx-request");
     let tr = c.t();
+    if f.go == "clear" {
+        // "Clear" is a submit button, never an htmx change: the page comes back with the row unanswered.
+        let plan = plan_for(&c, &state.store.assessment(&t, &id).await.map_err(store_err(&c))?)?;
+        let pos = plan.position(&f.requirement).unwrap_or(0);
+        return match state.store.clear_answer(&t, &id, &f.requirement).await {
+            Ok(_) => Ok(Redirect::to(&format!("/assessments/{id}?notice=assess.cleared#r-{pos}")).into_response()),
+            Err(StoreError::Conflict(_)) => {
+                render_answers(&state, &c, &t, &id, None, None, Some((pos, tr.s("assess.read_only").to_owned()))).await
+            }
+            Err(e) => Err(PageError::Store(c.t(), e)),
+        };
+    }
     let result = match input_from(&f) {
         Ok(input) => state.store.save_answer(&t, &id, &f.requirement, &input).await.map_err(|e| match e {
             StoreError::Invalid { message, .. } => {

@@ -24,10 +24,12 @@ use crate::ctx::Ctx;
 use crate::i18n::Lang;
 
 mod answer;
+mod group;
 mod results;
 
 use answer::*;
 pub use answer::{attachment, evidence_download};
+use group::*;
 use results::*;
 
 pub fn routes() -> Router<AppState> {
@@ -47,6 +49,9 @@ pub fn routes() -> Router<AppState> {
         .route("/assessments/{id}/export/{format}", get(export))
         .route("/assessments/{id}/import", post(import))
         .route("/evidence/{id}", get(download))
+        .route("/group", get(group_page))
+        .route("/group/subsidiaries", post(request_subsidiary))
+        .route("/group/links/{id}/{action}", post(link_action))
 }
 
 fn lang(c: &Ctx) -> mamori_assess::Lang {

@@ -188,6 +188,16 @@ pub(super) struct ImportErrors {
     issues: Vec<String>,
 }
 
+/// An XLSX import issue at its cell, in the user's language: the workbook's own issues from the
+/// report crate, answer validation the way a single answer's refusal is worded.
+fn import_issue_text(c: &Ctx, i: &mamori_report::xlsx::ImportIssue) -> String {
+    let text = i
+        .kind
+        .text(lang(c))
+        .unwrap_or_else(|| answer_error_key(&i.message).map_or_else(|| i.message.clone(), |k| c.t().s(k).to_owned()));
+    format!("{}: {text}", i.location())
+}
+
 pub(super) async fn import(
     State(state): State<AppState>,
     c: Ctx,
@@ -211,8 +221,8 @@ pub(super) async fn import(
                 Err(e) => return Err(PageError::Store(c.t(), e)),
             }
         }
-        Ok(_) => vec!["Meta!B1: the file belongs to another assessment".to_owned()],
-        Err(issues) => issues.iter().map(ToString::to_string).collect(),
+        Ok(_) => vec![format!("Meta!B1: {}", c.t().s("assess.import_other"))],
+        Err(issues) => issues.iter().map(|i| import_issue_text(&c, i)).collect(),
     };
     let ch = chrome(&state, &c, "assess.import", None).await;
     let mut resp = render(&ImportErrors { c: ch, a, issues });

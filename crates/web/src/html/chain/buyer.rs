@@ -8,7 +8,9 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use mamori_chain::advice::{InterruptionImpact, Question};
 use mamori_chain::{Criticality, Level};
-use mamori_store::chain::{DirectSupplier, LinkInput, RequestInput, SupplyDashboard, parse_impact, parse_level};
+use mamori_store::chain::{
+    DirectFilter, DirectSupplier, LinkInput, RequestInput, SupplyDashboard, parse_impact, parse_level,
+};
 use mamori_store::{Role, StoreError, SupplyStatus};
 use serde::Deserialize;
 
@@ -70,6 +72,8 @@ pub struct Filter {
     q: String,
     #[serde(default)]
     page: usize,
+    /// Drill-down into one tier of the heat map (2 and deeper: the deeper suppliers).
+    tier: Option<u32>,
     notice: Option<String>,
 }
 
@@ -82,6 +86,9 @@ struct SupplyPage {
     total: usize,
     page: usize,
     pages: usize,
+    /// The deeper tier the deeper-supplier list is narrowed to (with `status`).
+    deep_tier: Option<u32>,
+    deep_status_key: Option<&'static str>,
     status: String,
     crit: String,
     q: String,
@@ -136,33 +143,37 @@ async fn render_dashboard(
 ) -> PageResult {
     let tn = tenant(state, c).await?;
     let t = c.t();
-    let d: SupplyDashboard = state.store.supply_dashboard(&tn).await.map_err(|e| PageError::Store(t, e))?;
     let status_filter = SupplyStatus::parse(&f.status);
-    let q = f.q.trim().to_lowercase();
-    let filtered: Vec<&DirectSupplier> = d
-        .direct
-        .iter()
-        .filter(|r| status_filter.is_none_or(|s| r.status == s))
-        .filter(|r| f.crit.is_empty() || r.criticality.as_str() == f.crit)
-        .filter(|r| {
-            q.is_empty()
-                || r.org.name.to_lowercase().contains(&q)
-                || r.org.name_ja.as_deref().is_some_and(|n| n.contains(f.q.trim()))
-                || r.supplied.to_lowercase().contains(&q)
-        })
-        .collect();
-    let total = filtered.len();
+    let crit_filter = CRIT_ORDER.into_iter().find(|c| c.as_str() == f.crit);
+    // A deeper tier drills into the deeper suppliers; otherwise the filter pages the
+    // direct ones (tier 1), in the store.
+    let deep_tier = f.tier.filter(|t| *t >= 2);
+    let filter = match deep_tier {
+        Some(_) => DirectFilter { offset: f.page.saturating_mul(PAGE), limit: PAGE, ..DirectFilter::default() },
+        None => DirectFilter {
+            status: status_filter,
+            criticality: crit_filter,
+            q: f.q.clone(),
+            link_id: None,
+            offset: f.page.saturating_mul(PAGE),
+            limit: PAGE,
+        },
+    };
+    let d: SupplyDashboard =
+        state.store.supply_dashboard_page(&tn, &filter).await.map_err(|e| PageError::Store(t, e))?;
+    let total = d.direct_total;
     let pages = total.div_ceil(PAGE).max(1);
-    let page = f.page.min(pages - 1);
-    let rows = filtered.iter().skip(page * PAGE).take(PAGE).map(|r| row(r, c.lang)).collect();
+    let page = d.direct_offset / PAGE;
+    let rows = d.direct.iter().map(|r| row(r, c.lang)).collect();
     let status_counts = SupplyStatus::ALL
         .iter()
         .filter(|s| **s != SupplyStatus::Unknown)
-        .map(|s| (s.as_str(), status_key(*s), s.as_str(), d.direct.iter().filter(|r| r.status == *s).count()))
+        .map(|s| (s.as_str(), status_key(*s), s.as_str(), d.status_count(*s)))
         .collect();
     let deep = d
         .deep
         .iter()
+        .filter(|x| deep_tier.is_none_or(|t| x.tier == t && status_filter.is_none_or(|s| x.status == s)))
         .map(|x| DeepRow {
             name: org_name(&x.org, c.lang),
             tier: x.tier,
@@ -228,6 +239,8 @@ async fn render_dashboard(
         total,
         page,
         pages,
+        deep_tier,
+        deep_status_key: status_filter.filter(|_| deep_tier.is_some()).map(status_key),
         status: f.status,
         crit: f.crit,
         q: f.q,
@@ -393,10 +406,7 @@ fn question_key(q: &Question) -> &'static str {
 async fn render_link(state: &AppState, c: &Ctx, id: &str, notice: Option<&str>, errors: FormErrors) -> PageResult {
     let tn = tenant(state, c).await?;
     let t = c.t();
-    let d = state.store.supply_dashboard(&tn).await.map_err(|e| PageError::Store(t, e))?;
-    let Some(s) = d.direct.into_iter().find(|r| r.link_id == id) else {
-        return Err(PageError::Store(t, StoreError::NotFound));
-    };
+    let s = state.store.supply_direct(&tn, id).await.map_err(|e| PageError::Store(t, e))?;
     let ch = chrome(state, c, "supply.link_title", notice).await;
     Ok(render(&LinkPage {
         c: ch,
