@@ -5,10 +5,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
+use serde_saphyr::Spanned;
 
 use crate::crosswalk::{Authorship, Crosswalk, Link, NodeRef, Relation};
-use crate::error::{ErrorKind, ExportError, ImportError};
+use crate::error::{ErrorKind, ExportError, ImportError, Location};
 use crate::model::{Framework, I18n, Node, NodeKind, Source, Verification};
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -129,6 +131,117 @@ pub struct CisoLibrary {
     /// Mapping sets, for requirement-mapping libraries. Node refs hold requirement URNs; see
     /// [`Crosswalk::resolve_source_ids`].
     pub crosswalks: Vec<Crosswalk>,
+    /// For each crosswalk, the lines of each link's source and target URN.
+    pub link_locations: Vec<Vec<(Location, Location)>>,
+}
+
+type At = Option<Spanned<IgnoredAny>>;
+
+/// Where the parts of a library sit in the text: parsed again, only when a location is needed.
+#[derive(Deserialize)]
+struct LibSpans {
+    #[serde(default)]
+    objects: Option<Spanned<ObjSpans>>,
+}
+
+#[derive(Deserialize)]
+struct ObjSpans {
+    #[serde(default)]
+    framework: Option<Spanned<FwSpans>>,
+    #[serde(default)]
+    requirement_mapping_set: Option<Spanned<SetSpans>>,
+    #[serde(default)]
+    requirement_mapping_sets: Vec<Spanned<SetSpans>>,
+}
+
+#[derive(Deserialize)]
+struct FwSpans {
+    #[serde(default)]
+    urn: At,
+    #[serde(default)]
+    ref_id: At,
+    #[serde(default)]
+    requirement_nodes: Vec<Spanned<NodeSpans>>,
+}
+
+#[derive(Deserialize)]
+struct NodeSpans {
+    #[serde(default)]
+    urn: At,
+    #[serde(default)]
+    parent_urn: At,
+    #[serde(default)]
+    ref_id: At,
+}
+
+#[derive(Deserialize)]
+struct SetSpans {
+    #[serde(default)]
+    source_framework_urn: At,
+    #[serde(default)]
+    target_framework_urn: At,
+    #[serde(default)]
+    requirement_mappings: Vec<Spanned<MapSpans>>,
+}
+
+#[derive(Deserialize)]
+struct MapSpans {
+    #[serde(default)]
+    source_requirement_urn: At,
+    #[serde(default)]
+    target_requirement_urn: At,
+    #[serde(default)]
+    relationship: At,
+}
+
+/// JSON pointers of a library's parts and the lines they start on.
+fn line_map(text: &str) -> HashMap<String, u64> {
+    let mut lines = HashMap::new();
+    let Ok(spans) = serde_saphyr::from_str::<LibSpans>(text) else { return lines };
+    let mut put = |ptr: String, at: &At| {
+        if let Some(a) = at {
+            lines.insert(ptr, a.referenced.line());
+        }
+    };
+    let Some(objects) = spans.objects else { return lines };
+    put("/objects".into(), &Some(Spanned::new(IgnoredAny, objects.referenced, objects.defined)));
+    let objects = objects.value;
+    if let Some(f) = objects.framework {
+        put("/objects/framework".into(), &Some(Spanned::new(IgnoredAny, f.referenced, f.defined)));
+        let base = "/objects/framework";
+        put(format!("{base}/urn"), &f.value.urn);
+        put(format!("{base}/ref_id"), &f.value.ref_id);
+        for (i, n) in f.value.requirement_nodes.iter().enumerate() {
+            let p = format!("{base}/requirement_nodes/{i}");
+            put(p.clone(), &Some(Spanned::new(IgnoredAny, n.referenced, n.defined)));
+            put(format!("{p}/urn"), &n.value.urn);
+            put(format!("{p}/parent_urn"), &n.value.parent_urn);
+            put(format!("{p}/ref_id"), &n.value.ref_id);
+        }
+    }
+    let single = objects.requirement_mapping_set.map(|s| ("/objects/requirement_mapping_set".to_owned(), s));
+    let many = objects
+        .requirement_mapping_sets
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| (format!("/objects/requirement_mapping_sets/{i}"), s));
+    for (base, set) in single.into_iter().chain(many) {
+        put(base.clone(), &Some(Spanned::new(IgnoredAny, set.referenced, set.defined)));
+        put(format!("{base}/source_framework_urn"), &set.value.source_framework_urn);
+        put(format!("{base}/target_framework_urn"), &set.value.target_framework_urn);
+        for (i, m) in set.value.requirement_mappings.iter().enumerate() {
+            let p = format!("{base}/requirement_mappings/{i}");
+            put(p.clone(), &Some(Spanned::new(IgnoredAny, m.referenced, m.defined)));
+            put(format!("{p}/source_requirement_urn"), &m.value.source_requirement_urn);
+            put(format!("{p}/target_requirement_urn"), &m.value.target_requirement_urn);
+            put(format!("{p}/relationship"), &m.value.relationship);
+        }
+    }
+    lines
+}
+
+fn line_of(lines: &HashMap<String, u64>, pointer: &str) -> Location {
+    crate::oscal::relocate(ImportError::at(pointer, ErrorKind::UnknownFormat), lines).location
 }
 
 /// Last `:`-separated segment of a URN, as a framework id.
@@ -139,25 +252,58 @@ fn urn_id(urn: &str) -> String {
 fn yaml_error(e: serde_saphyr::Error) -> ImportError {
     match e.location() {
         Some(l) => ImportError::line(l.line(), Some(l.column()), ErrorKind::Syntax(e.to_string())),
-        None => ImportError::new(crate::error::Location::None, ErrorKind::Syntax(e.to_string())),
+        None => ImportError::new(Location::None, ErrorKind::Syntax(e.to_string())),
     }
 }
 
-/// Parses a CISO Assistant library (framework or requirement-mapping set).
+/// Parses a CISO Assistant library (framework or requirement-mapping set). Errors carry the line
+/// of the YAML node at fault.
 pub fn import_ciso(text: &str) -> Result<CisoLibrary, ImportError> {
     let lib: Library = serde_saphyr::from_str(text).map_err(yaml_error)?;
+    let mut out = import_library(&lib).map_err(|e| crate::oscal::relocate(e, &line_map(text)))?;
+    if !out.crosswalks.is_empty() {
+        let lines = line_map(text);
+        for (i, xw) in out.crosswalks.iter().enumerate() {
+            let base = set_pointer(&lib, i);
+            out.link_locations.push(
+                (0..xw.links.len())
+                    .map(|j| {
+                        let p = format!("{base}/requirement_mappings/{j}");
+                        (
+                            line_of(&lines, &format!("{p}/source_requirement_urn")),
+                            line_of(&lines, &format!("{p}/target_requirement_urn")),
+                        )
+                    })
+                    .collect(),
+            );
+        }
+    }
+    Ok(out)
+}
+
+fn import_library(lib: &Library) -> Result<CisoLibrary, ImportError> {
     let mut out = CisoLibrary::default();
     if let Some(f) = &lib.objects.framework {
-        out.framework = Some(framework(&lib, f)?);
+        out.framework = Some(framework(lib, f)?);
     }
     let sets = lib.objects.requirement_mapping_set.iter().chain(lib.objects.requirement_mapping_sets.iter());
     for (i, set) in sets.enumerate() {
-        out.crosswalks.push(mapping_set(&lib, set, i)?);
+        out.crosswalks.push(mapping_set(lib, set, i)?);
     }
     if out.framework.is_none() && out.crosswalks.is_empty() {
         return Err(ImportError::at("/objects", ErrorKind::Missing("framework or requirement_mapping_set".into())));
     }
     Ok(out)
+}
+
+fn set_pointer(lib: &Library, index: usize) -> String {
+    if lib.objects.requirement_mapping_set.is_some() && index == 0 {
+        "/objects/requirement_mapping_set".to_owned()
+    } else if lib.objects.requirement_mapping_set.is_some() {
+        format!("/objects/requirement_mapping_sets/{}", index - 1)
+    } else {
+        format!("/objects/requirement_mapping_sets/{index}")
+    }
 }
 
 fn i18n(
@@ -172,6 +318,9 @@ fn i18n(
 }
 
 fn framework(lib: &Library, f: &CFramework) -> Result<Framework, ImportError> {
+    if f.ref_id.as_deref().is_none_or(|r| r.trim().is_empty()) {
+        return Err(ImportError::at("/objects/framework", ErrorKind::Missing("ref_id".into())));
+    }
     let locale = lib.locale.as_deref().unwrap_or("en");
     let base = "/objects/framework/requirement_nodes";
     let mut urn_to_ref: HashMap<&str, String> = HashMap::new();
@@ -267,11 +416,7 @@ fn relation(text: &str, ptr: &str) -> Result<Relation, ImportError> {
 }
 
 fn mapping_set(lib: &Library, set: &MappingSet, index: usize) -> Result<Crosswalk, ImportError> {
-    let base = if lib.objects.requirement_mapping_set.is_some() && index == 0 {
-        "/objects/requirement_mapping_set".to_owned()
-    } else {
-        format!("/objects/requirement_mapping_sets/{index}")
-    };
+    let base = set_pointer(lib, index);
     let (src, tgt) = (urn_id(&set.source_framework_urn), urn_id(&set.target_framework_urn));
     let id = urn_id(&set.urn);
     let mut links = Vec::with_capacity(set.requirement_mappings.len());

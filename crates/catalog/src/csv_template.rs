@@ -1,50 +1,16 @@
-//! The mamori CSV template for custom frameworks (see `docs/csv-template.md`), and the CPSF and
-//! JC-STAR list importers that fill the built-in skeletons from official lists.
+//! The generic template as CSV (see `docs/csv-template.md`; the rules are in [`crate::template`]),
+//! and the CPSF and JC-STAR list importers that fill the built-in skeletons from official lists.
 
 use std::collections::HashSet;
 
-use crate::error::{ErrorKind, ExportError, ImportError};
-use crate::model::{CpsfComponent, Framework, I18n, Node, NodeKind, Source, Tag, Verification};
+use crate::error::{ErrorKind, ExportError, ImportError, Location};
+use crate::model::{CpsfComponent, Framework, I18n, Node, NodeKind, Tag, Verification};
+use crate::template::{self, MetaEntry, Row, RowAt};
 
-/// Column order of the generic template.
-pub const COLUMNS: &[&str] = &[
-    "ref_id",
-    "parent",
-    "kind",
-    "assessable",
-    "title_en",
-    "title_ja",
-    "text_en",
-    "text_ja",
-    "tags",
-    "verification",
-    "scale",
-    "weight",
-    "note",
-];
-
-/// Metadata keys accepted in `#key=value` lines above the header.
-pub const META_KEYS: &[&str] = &[
-    "framework_id",
-    "name_en",
-    "name_ja",
-    "publisher",
-    "version",
-    "published",
-    "licence_note",
-    "source_title",
-    "source_url",
-];
-
-struct Row {
-    line: u64,
-    fields: std::collections::HashMap<String, String>,
-}
+pub use crate::template::{COLUMNS, META_KEYS};
 
 /// Splits `#key=value` metadata lines from the CSV body and reads the rows by header name.
-type Meta = Vec<(String, String)>;
-
-fn read(text: &str) -> Result<(Meta, Vec<Row>), ImportError> {
+fn read(text: &str) -> Result<(Vec<MetaEntry>, Vec<Row>), ImportError> {
     let mut meta = Vec::new();
     let mut offset = 0usize;
     let mut skipped_lines = 0u64;
@@ -58,7 +24,8 @@ fn read(text: &str) -> Result<(Meta, Vec<Row>), ImportError> {
                     ErrorKind::Syntax("metadata lines look like #key=value".into()),
                 )
             })?;
-            meta.push((k.trim().to_owned(), v.trim().to_owned()));
+            let at = Location::Line { line: skipped_lines + 1, column: None };
+            meta.push(MetaEntry { key: k.trim().to_owned(), value: v.trim().to_owned(), at });
         } else if !t.is_empty() {
             break;
         }
@@ -83,7 +50,7 @@ fn read(text: &str) -> Result<(Meta, Vec<Row>), ImportError> {
             continue;
         }
         let fields = headers.iter().cloned().zip(rec.iter().map(|f| f.trim().to_owned())).collect();
-        rows.push(Row { line, fields });
+        rows.push(Row { at: RowAt::Line(line), fields });
         if rows.len() > crate::validate::MAX_NODES {
             return Err(ImportError::line(
                 line,
@@ -95,115 +62,11 @@ fn read(text: &str) -> Result<(Meta, Vec<Row>), ImportError> {
     Ok((meta, rows))
 }
 
-impl Row {
-    fn get(&self, k: &str) -> &str {
-        self.fields.get(k).map_or("", String::as_str)
-    }
-
-    fn bad(&self, field: &str, reason: impl Into<String>) -> ImportError {
-        ImportError::line(self.line, None, ErrorKind::BadValue { field: field.into(), reason: reason.into() })
-    }
-}
-
-fn parse_enum<T: serde::de::DeserializeOwned>(row: &Row, field: &str, default: T) -> Result<T, ImportError> {
-    let v = row.get(field);
-    if v.is_empty() {
-        return Ok(default);
-    }
-    serde_json::from_value(serde_json::Value::String(v.to_ascii_lowercase()))
-        .map_err(|_| row.bad(field, format!("unknown value {v:?}")))
-}
-
-fn tags(row: &Row) -> Result<Vec<Tag>, ImportError> {
-    row.get("tags")
-        .split(';')
-        .filter(|t| !t.trim().is_empty())
-        .map(|t| Tag::parse(t).ok_or_else(|| row.bad("tags", format!("bad tag {t:?}"))))
-        .collect()
-}
-
 /// Imports a framework written in the generic CSV template.
 pub fn import_csv(text: &str) -> Result<Framework, ImportError> {
     let (meta, rows) = read(text)?;
-    let m = |k: &str| meta.iter().find(|(mk, _)| mk == k).map(|(_, v)| v.clone());
-    for (k, _) in &meta {
-        if !META_KEYS.contains(&k.as_str()) {
-            return Err(ImportError::line(
-                1,
-                None,
-                ErrorKind::BadValue { field: k.clone(), reason: "unknown metadata key".into() },
-            ));
-        }
-    }
-    let id = m("framework_id").ok_or_else(|| ImportError::line(1, None, ErrorKind::Missing("#framework_id".into())))?;
-    let mut seen = HashSet::new();
-    let mut nodes = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let ref_id = row.get("ref_id");
-        if ref_id.is_empty() {
-            return Err(row.bad("ref_id", "must not be empty"));
-        }
-        if !seen.insert(ref_id.to_owned()) {
-            return Err(row.bad("ref_id", format!("{ref_id:?} appears twice")));
-        }
-        let parent = Some(row.get("parent").to_owned()).filter(|p| !p.is_empty());
-        if let Some(p) = &parent
-            && !seen.contains(p)
-        {
-            return Err(row.bad("parent", format!("parent {p:?} must appear on an earlier row")));
-        }
-        let kind = parse_enum(row, "kind", NodeKind::Requirement)?;
-        let assessable = match row.get("assessable").to_ascii_lowercase().as_str() {
-            "" => kind != NodeKind::Group,
-            "true" | "yes" | "1" => true,
-            "false" | "no" | "0" => false,
-            other => {
-                return Err(row.bad("assessable", format!("expected true or false, got {other:?}")));
-            }
-        };
-        nodes.push(Node {
-            ref_id: ref_id.to_owned(),
-            parent,
-            kind,
-            assessable,
-            title: I18n::new(row.get("title_ja"), row.get("title_en")),
-            text: I18n::new(row.get("text_ja"), row.get("text_en")),
-            tags: tags(row)?,
-            verification: parse_enum(row, "verification", Verification::Unverified)?,
-            scale: Some(row.get("scale").to_owned()).filter(|s| !s.is_empty()),
-            weight: match row.get("weight") {
-                "" => None,
-                w => Some(w.parse().map_err(|_| row.bad("weight", "expected a whole number"))?),
-            },
-            note: Some(row.get("note").to_owned()).filter(|s| !s.is_empty()),
-            ..Default::default()
-        });
-    }
-    let mut fw = Framework {
-        id,
-        name: I18n::new(m("name_ja").unwrap_or_default(), m("name_en").unwrap_or_default()),
-        publisher: m("publisher").unwrap_or_default(),
-        version: m("version").unwrap_or_default(),
-        published: m("published"),
-        licence_note: m("licence_note").unwrap_or_default(),
-        verification: Verification::Unverified,
-        nodes,
-        ..Default::default()
-    };
-    if let Some(t) = m("source_title") {
-        fw.provenance.push(Source { title: t, url: m("source_url"), date: None, note: None });
-    }
-    // Scales are not part of the CSV template; a scale named on a row must be added by the caller.
-    fw.scales.clear();
-    let errors: Vec<_> = fw
-        .validation_errors()
-        .into_iter()
-        .filter(|e| !matches!(e, crate::ValidationError::UnknownScale { .. }))
-        .collect();
-    if let Some(e) = errors.into_iter().next() {
-        return Err(ImportError::line(1, None, ErrorKind::Invalid(e)));
-    }
-    Ok(fw)
+    let first = Location::Line { line: 1, column: None };
+    template::framework_from(&meta, &rows, first.clone(), first)
 }
 
 fn csv_err(e: impl std::fmt::Display) -> ExportError {
@@ -214,45 +77,13 @@ fn csv_err(e: impl std::fmt::Display) -> ExportError {
 /// source are not part of the template.
 pub fn export_csv(fw: &Framework) -> Result<Vec<u8>, ExportError> {
     let mut out = String::new();
-    let meta = [
-        ("framework_id", Some(fw.id.as_str())),
-        ("name_en", Some(fw.name.en.as_str())),
-        ("name_ja", Some(fw.name.ja.as_str())),
-        ("publisher", Some(fw.publisher.as_str())),
-        ("version", Some(fw.version.as_str())),
-        ("published", fw.published.as_deref()),
-        ("licence_note", Some(fw.licence_note.as_str())),
-        ("source_title", fw.provenance.first().map(|s| s.title.as_str())),
-        ("source_url", fw.provenance.first().and_then(|s| s.url.as_deref())),
-    ];
-    for (k, v) in meta {
-        if let Some(v) = v.filter(|v| !v.is_empty()) {
-            out.push_str(&format!("#{k}={}\n", v.replace('\n', " ")));
-        }
+    for (k, v) in template::meta_of(fw) {
+        out.push_str(&format!("#{k}={}\n", v.replace('\n', " ")));
     }
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(COLUMNS).map_err(csv_err)?;
     for n in &fw.nodes {
-        let kind = serde_json::to_string(&n.kind).map_err(csv_err)?.trim_matches('"').to_owned();
-        let ver = serde_json::to_string(&n.verification).map_err(csv_err)?.trim_matches('"').to_owned();
-        let tags = n.tags.iter().map(Tag::to_text).collect::<Vec<_>>().join(";");
-        let weight = n.weight.map(|w| w.to_string()).unwrap_or_default();
-        w.write_record([
-            n.ref_id.as_str(),
-            n.parent.as_deref().unwrap_or(""),
-            &kind,
-            if n.assessable { "true" } else { "false" },
-            &n.title.en,
-            &n.title.ja,
-            &n.text.en,
-            &n.text.ja,
-            &tags,
-            &ver,
-            n.scale.as_deref().unwrap_or(""),
-            &weight,
-            n.note.as_deref().unwrap_or(""),
-        ])
-        .map_err(csv_err)?;
+        w.write_record(template::record_of(n)).map_err(csv_err)?;
     }
     let body = w.into_inner().map_err(csv_err)?;
     let mut bytes = out.into_bytes();

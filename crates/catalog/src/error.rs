@@ -21,6 +21,26 @@ pub enum Location {
     },
     /// A JSON pointer (RFC 6901) into a JSON document.
     Pointer(String),
+    /// A spreadsheet cell as `Sheet!C7`, or a whole sheet by its name alone.
+    Cell(String),
+}
+
+impl Location {
+    /// A cell of a sheet (`cell` like `C7`), or the whole sheet when `cell` is empty.
+    pub fn cell(sheet: &str, cell: &str) -> Location {
+        if cell.is_empty() { Location::Cell(sheet.to_owned()) } else { Location::Cell(format!("{sheet}!{cell}")) }
+    }
+
+    /// The sheet and, unless the whole sheet is meant, the cell of a [`Location::Cell`].
+    pub fn sheet_and_cell(&self) -> Option<(&str, Option<&str>)> {
+        match self {
+            Location::Cell(s) => Some(match s.split_once('!') {
+                Some((sheet, cell)) => (sheet, Some(cell)),
+                None => (s.as_str(), None),
+            }),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for Location {
@@ -30,6 +50,8 @@ impl fmt::Display for Location {
             Location::Line { line, column: Some(c) } => write!(f, "line {line}, column {c}"),
             Location::Line { line, column: None } => write!(f, "line {line}"),
             Location::Pointer(p) => write!(f, "{}", if p.is_empty() { "/" } else { p }),
+            Location::Cell(s) if s.contains('!') => write!(f, "{s}"),
+            Location::Cell(s) => write!(f, "sheet {s}"),
         }
     }
 }
@@ -57,6 +79,9 @@ pub enum ErrorKind {
     /// A required field is missing.
     #[error("required field {0:?} is missing")]
     Missing(String),
+    /// A workbook lacks a sheet the template needs.
+    #[error("the workbook has no sheet {0:?}; start from the template (export --format xlsx)")]
+    MissingSheet(String),
     /// A field has a value the format does not allow.
     #[error("field {field:?}: {reason}")]
     BadValue {
@@ -81,8 +106,10 @@ pub enum ErrorKind {
 
 /// An import failure: which file, where in it, and which rule was broken. Nothing is returned on error,
 /// so an import is never half-applied.
+///
+/// Shown as `file:LINE[:COLUMN]: message` for text files (the form compilers and editors
+/// understand), `file: /json/pointer: message`, `file: Sheet!C7: message`, or `file: message`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file}{sep}{location}: {kind}", sep = if matches!(location, Location::None) { "" } else { ": " })]
 pub struct ImportError {
     /// File name as given by the caller (may be empty).
     pub file: String,
@@ -90,6 +117,24 @@ pub struct ImportError {
     pub location: Location,
     /// The rule broken.
     pub kind: ErrorKind,
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.location, self.file.is_empty()) {
+            (Location::Line { line, column }, false) => {
+                write!(f, "{}:{line}", self.file)?;
+                if let Some(c) = column {
+                    write!(f, ":{c}")?;
+                }
+                write!(f, ": {}", self.kind)
+            }
+            (Location::None, false) => write!(f, "{}: {}", self.file, self.kind),
+            (Location::None, true) => write!(f, "{}", self.kind),
+            (location, false) => write!(f, "{}: {location}: {}", self.file, self.kind),
+            (location, true) => write!(f, "{location}: {}", self.kind),
+        }
+    }
 }
 
 impl ImportError {
@@ -131,11 +176,17 @@ pub enum ExportError {
     Serialize(String),
 }
 
-/// Checks the size limit and decodes UTF-8 (a leading BOM is skipped).
-pub(crate) fn as_text(bytes: &[u8]) -> Result<&str, ImportError> {
+/// Checks the size limit.
+pub(crate) fn check_size(bytes: &[u8]) -> Result<(), ImportError> {
     if bytes.len() > MAX_INPUT_BYTES {
         return Err(ImportError::new(Location::None, ErrorKind::TooLarge { size: bytes.len(), max: MAX_INPUT_BYTES }));
     }
+    Ok(())
+}
+
+/// Checks the size limit and decodes UTF-8 (a leading BOM is skipped).
+pub(crate) fn as_text(bytes: &[u8]) -> Result<&str, ImportError> {
+    check_size(bytes)?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     std::str::from_utf8(bytes).map_err(|e| {
         let before = &bytes[..e.valid_up_to()];

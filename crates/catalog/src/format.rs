@@ -6,9 +6,10 @@ use crate::builtin::{CPSF_1_0, JC_STAR_1, builtin_frameworks};
 use crate::ciso;
 use crate::crosswalk::Crosswalk;
 use crate::csv_template;
-use crate::error::{ErrorKind, ExportError, ImportError, Location, as_text, parse_json};
+use crate::error::{ErrorKind, ExportError, ImportError, Location, as_text, check_size, parse_json};
 use crate::model::Framework;
 use crate::oscal;
+use crate::xlsx_template;
 
 /// A file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -26,6 +27,8 @@ pub enum Format {
     CisoAssistant,
     /// The generic mamori CSV template.
     Csv,
+    /// The generic mamori template as an XLSX workbook.
+    Xlsx,
     /// CPSF official list CSV (fills the built-in CPSF skeleton).
     CpsfCsv,
     /// JC-STAR ★1 list CSV (fills the built-in JC-STAR skeleton).
@@ -41,6 +44,50 @@ pub struct Imported {
     pub mappings: Vec<Crosswalk>,
     /// The format that was used.
     pub format: Option<Format>,
+    /// For crosswalks whose links name requirements by identifiers that must resolve (CISO
+    /// Assistant URNs): where each link's source and target were written, parallel to `mappings`.
+    /// Crosswalks without entries are not checked by [`Imported::resolve_links`].
+    pub link_locations: Vec<Vec<(Location, Location)>>,
+}
+
+impl Imported {
+    /// Rewrites link ends that name a node by its source identifier (a URN) to the node's
+    /// `ref_id`, looking in `known` (this file's frameworks and those already stored). A URN
+    /// whose last segment equals a `ref_id` apart from case also resolves (CISO Assistant's
+    /// own libraries build node URNs that way). A checked link whose framework is known but
+    /// whose node is not is an error located where the link was written.
+    pub fn resolve_links(&mut self, known: &[Framework]) -> Result<(), ImportError> {
+        for (i, xw) in self.mappings.iter_mut().enumerate() {
+            xw.resolve_source_ids(known);
+            let Some(locations) = self.link_locations.get(i).filter(|l| !l.is_empty()) else { continue };
+            for (link, (src_at, tgt_at)) in xw.links.iter_mut().zip(locations) {
+                let ends = [
+                    (&mut link.source, src_at, "source_requirement_urn"),
+                    (&mut link.target, tgt_at, "target_requirement_urn"),
+                ];
+                for (end, at, field) in ends {
+                    let Some(fw) = known.iter().find(|f| f.id == end.framework) else { continue };
+                    if fw.node(&end.ref_id).is_some() {
+                        continue;
+                    }
+                    let last = end.ref_id.rsplit(':').next().unwrap_or_default();
+                    match fw.nodes.iter().find(|n| n.ref_id.eq_ignore_ascii_case(last)) {
+                        Some(n) if end.ref_id.starts_with("urn:") => end.ref_id = n.ref_id.clone(),
+                        _ => {
+                            return Err(ImportError::new(
+                                at.clone(),
+                                ErrorKind::BadValue {
+                                    field: field.into(),
+                                    reason: format!("framework {} has no requirement with urn {:?}", fw.id, end.ref_id),
+                                },
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Options for [`import_with`].
@@ -55,6 +102,9 @@ pub struct ImportOptions<'a> {
 /// Guesses the format from the first bytes and the file name.
 pub fn detect(bytes: &[u8], filename: &str) -> Option<Format> {
     let name = filename.to_ascii_lowercase();
+    if xlsx_template::looks_like_xlsx(bytes) {
+        return Some(Format::Xlsx);
+    }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_string();
     let head = head.trim_start_matches('\u{feff}').trim_start();
     if head.starts_with('<') {
@@ -110,10 +160,15 @@ pub fn import_with(
             }
             f => f,
         };
-        let text = as_text(bytes)?;
         let mut out = Imported { format: Some(format), ..Default::default() };
+        if format == Format::Xlsx {
+            check_size(bytes)?;
+            out.frameworks.push(xlsx_template::import_xlsx(bytes)?);
+            return Ok(out);
+        }
+        let text = as_text(bytes)?;
         match format {
-            Format::Auto => return Err(ImportError::new(Location::None, ErrorKind::UnknownFormat)),
+            Format::Auto | Format::Xlsx => return Err(ImportError::new(Location::None, ErrorKind::UnknownFormat)),
             Format::MamoriJson => {
                 let v = parse_json(text)?;
                 let list = if v.is_array() { v } else { serde_json::Value::Array(vec![v]) };
@@ -133,6 +188,7 @@ pub fn import_with(
                 let lib = ciso::import_ciso(text)?;
                 out.frameworks.extend(lib.framework);
                 out.mappings = lib.crosswalks;
+                out.link_locations = lib.link_locations;
             }
             Format::Csv => out.frameworks.push(csv_template::import_csv(text)?),
             Format::CpsfCsv => {
@@ -190,6 +246,8 @@ pub enum ExportFormat {
     CisoAssistant,
     /// Generic CSV template.
     Csv,
+    /// Generic template as an XLSX workbook.
+    Xlsx,
 }
 
 /// Exports a crosswalk: OSCAL mapping JSON, CISO Assistant mapping library YAML (which names
@@ -211,14 +269,19 @@ pub fn export_crosswalk(
             frameworks,
         ),
         ExportFormat::MamoriJson => serde_json::to_vec_pretty(xw).map_err(|e| ExportError::Serialize(e.to_string())),
-        ExportFormat::OscalXml | ExportFormat::Csv => Err(ExportError::Unsupported {
-            format: if format == ExportFormat::Csv { "csv" } else { "oscal-xml" },
+        ExportFormat::OscalXml | ExportFormat::Csv | ExportFormat::Xlsx => Err(ExportError::Unsupported {
+            format: match format {
+                ExportFormat::Csv => "csv",
+                ExportFormat::Xlsx => "xlsx",
+                _ => "oscal-xml",
+            },
             reason: "crosswalks export as oscal, ciso-assistant or json".into(),
         }),
     }
 }
 
-/// Exports a framework. `last_modified` (RFC 3339) is written into OSCAL metadata; the caller passes
+/// Exports a framework. `last_modified` (RFC 3339) is written into OSCAL metadata and as the XLSX
+/// document date; the caller passes
 /// the clock because this crate does not read it.
 pub fn export(fw: &Framework, format: ExportFormat, last_modified: &str) -> Result<Vec<u8>, ExportError> {
     match format {
@@ -230,5 +293,6 @@ pub fn export(fw: &Framework, format: ExportFormat, last_modified: &str) -> Resu
         ExportFormat::OscalXml => oscal::catalog_to_xml(&oscal::catalog_to_value(fw, last_modified)?),
         ExportFormat::CisoAssistant => ciso::export_ciso_framework(fw),
         ExportFormat::Csv => csv_template::export_csv(fw),
+        ExportFormat::Xlsx => xlsx_template::export_xlsx(fw, last_modified),
     }
 }

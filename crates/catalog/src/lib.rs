@@ -1,5 +1,6 @@
 //! mamori catalog: frameworks, requirement trees, answer scales, typed crosswalks, built-in catalogs
-//! and importers/exporters (OSCAL, CISO Assistant YAML, CSV). Pure: no IO, clock or randomness.
+//! and importers/exporters (OSCAL, CISO Assistant YAML, CSV and XLSX templates). Pure: no IO, clock or
+//! randomness (spreadsheets are read and written in memory; the caller passes the document date).
 
 pub mod builtin;
 pub mod ciso;
@@ -12,7 +13,9 @@ pub mod model;
 pub mod oscal;
 mod query;
 pub mod scale;
+pub mod template;
 pub mod validate;
+pub mod xlsx_template;
 
 pub use builtin::{BuiltinError, builtin_crosswalks, builtin_frameworks};
 pub use crosswalk::{Authorship, Confidence, Crosswalk, CrosswalkIndex, Link, Mapping, NodeRef, Relation};

@@ -92,6 +92,7 @@ enum FormatArg {
     OscalProfile,
     CisoAssistant,
     Csv,
+    Xlsx,
     CpsfCsv,
     JcstarCsv,
     MamoriJson,
@@ -102,6 +103,7 @@ enum ExportArg {
     Oscal,
     OscalXml,
     Csv,
+    Xlsx,
     CisoAssistant,
     Json,
 }
@@ -122,6 +124,7 @@ fn import_format(arg: FormatArg, bytes: &[u8]) -> Format {
         FormatArg::Oscal | FormatArg::OscalProfile => Format::OscalJson,
         FormatArg::CisoAssistant => Format::CisoAssistant,
         FormatArg::Csv => Format::Csv,
+        FormatArg::Xlsx => Format::Xlsx,
         FormatArg::CpsfCsv => Format::CpsfCsv,
         FormatArg::JcstarCsv => Format::JcStarCsv,
         FormatArg::MamoriJson => Format::MamoriJson,
@@ -346,6 +349,7 @@ fn export(view: &CatalogView, id: &str, version: Option<&str>, format: ExportArg
         ExportArg::Oscal => ExportFormat::OscalJson,
         ExportArg::OscalXml => ExportFormat::OscalXml,
         ExportArg::Csv => ExportFormat::Csv,
+        ExportArg::Xlsx => ExportFormat::Xlsx,
         ExportArg::CisoAssistant => ExportFormat::CisoAssistant,
         ExportArg::Json => ExportFormat::MamoriJson,
     };

@@ -18,8 +18,8 @@ pub struct DbArgs {
     #[arg(long, env = "MAMORI_DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<String>,
     /// A TOML file with any of: listen, data_dir, database_url, log_format, public_url,
-    /// secure_cookies, body_limit, request_timeout_secs, dev, login_burst, login_per_minute,
-    /// api_burst, api_per_minute.
+    /// secure_cookies, body_limit, import_body_limit, request_timeout_secs, dev, login_burst,
+    /// login_per_minute, api_burst, api_per_minute.
     #[arg(long, env = "MAMORI_CONFIG", global = true)]
     pub config: Option<PathBuf>,
 }
@@ -35,6 +35,8 @@ pub struct FileConfig {
     pub public_url: Option<String>,
     pub secure_cookies: Option<bool>,
     pub body_limit: Option<usize>,
+    /// Largest catalog file accepted by the import API and the upload on /frameworks (bytes).
+    pub import_body_limit: Option<usize>,
     pub request_timeout_secs: Option<u64>,
     pub dev: Option<bool>,
     pub login_burst: Option<u32>,

@@ -504,6 +504,9 @@ async fn serve(
     if let Some(limit) = file.body_limit {
         config.body_limit = limit.clamp(1024, 512 * 1024 * 1024);
     }
+    if let Some(limit) = file.import_body_limit {
+        config.import_body_limit = limit.clamp(1024, 512 * 1024 * 1024);
+    }
     if let Some(secs) = file.request_timeout_secs {
         config.request_timeout = Duration::from_secs(secs.clamp(1, 3600));
     }

@@ -92,18 +92,18 @@ fn a_malformed_file_gives_a_located_error_and_changes_nothing() {
     let out = cli.run(&["catalog", "import", &bad]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("bad.json: line 2, column 15"), "{err}");
+    assert!(err.contains("bad.json:2:15: syntax error"), "{err}");
 
     let yaml = cli.path("lib.yaml");
     std::fs::write(
         &yaml,
-        "urn: urn:x:risk:library:y\nobjects:\n  framework:\n    urn: urn:x:risk:framework:y\n    requirement_nodes:\n      - urn: urn:x:1\n        parent_urn: urn:x:nope\n",
+        "urn: urn:x:risk:library:y\nobjects:\n  framework:\n    urn: urn:x:risk:framework:y\n    ref_id: y\n    requirement_nodes:\n      - urn: urn:x:1\n        parent_urn: urn:x:nope\n",
     )
     .unwrap();
     let out = cli.run(&["catalog", "import", &yaml, "--format", "ciso-assistant"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("/objects/framework/requirement_nodes/0/parent_urn"), "{err}");
+    assert!(err.contains("lib.yaml:8: field \"parent_urn\": no node has urn \"urn:x:nope\""), "{err}");
 
     let profile = fixture("NIST_SP-800-53_rev5_LOW-baseline_profile.json").display().to_string();
     let out = cli.run(&["catalog", "import", &profile, "--format", "oscal-profile"]);
@@ -135,4 +135,37 @@ fn map_lists_nists_csf_to_iso_links_with_their_types_and_provenance() {
 
     let show = cli.ok(&["catalog", "show", "nist-csf-2.0"]);
     assert!(show.contains("GV.OC-01"), "{show}");
+}
+
+#[test]
+fn a_custom_framework_round_trips_through_the_xlsx_template() {
+    let cli = Cli::new();
+    let csv = fixture("custom-template.csv").display().to_string();
+    let out = cli.ok(&["catalog", "import", &csv]);
+    assert!(out.contains("acme-supplier-baseline@2.1: 3 requirements (added)"), "{out}");
+    let xlsx = cli.path("acme.xlsx");
+    cli.ok(&["catalog", "export", "acme-supplier-baseline", "--format", "xlsx", "-o", &xlsx]);
+    assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"), "an XLSX (ZIP) file");
+    let out = cli.ok(&["catalog", "import", &xlsx]);
+    assert!(out.contains("acme-supplier-baseline@2.1: 3 requirements (unchanged)"), "detected and identical: {out}");
+
+    // A workbook with a bad cell is refused with the cell's address.
+    let bad = cli.path("bad.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let meta = wb.add_worksheet();
+    meta.set_name("Framework").unwrap();
+    meta.write_string(0, 0, "framework_id").unwrap();
+    meta.write_string(0, 1, "acme-bad").unwrap();
+    let nodes = wb.add_worksheet();
+    nodes.set_name("Nodes").unwrap();
+    for (c, h) in ["ref_id", "parent", "kind"].iter().enumerate() {
+        nodes.write_string(0, c as u16, *h).unwrap();
+    }
+    nodes.write_string(6, 0, "X-1").unwrap();
+    nodes.write_string(6, 2, "chapter").unwrap();
+    wb.save(&bad).unwrap();
+    let out = cli.run(&["catalog", "import", &bad]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.xlsx: Nodes!C7: field \"kind\": unknown value \"chapter\""), "{err}");
 }

@@ -5,6 +5,7 @@
 //! content under an existing `(id, version)` is a conflict, and a new version is added alongside
 //! the old one so that anything pinned to the old version keeps working.
 
+mod manage;
 pub(crate) mod migration;
 mod view;
 
@@ -73,6 +74,12 @@ pub enum CatalogImportError {
     Parse(ImportError),
     #[error("{0}")]
     Store(#[from] StoreError),
+}
+
+impl From<sea_orm::DbErr> for CatalogImportError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        CatalogImportError::Store(e.into())
+    }
 }
 
 fn hash_of(bytes: &[u8]) -> String {
@@ -351,22 +358,23 @@ impl Store {
         Ok(report)
     }
 
-    /// Stores everything one file produced, in one transaction: all of it or nothing.
+    /// Stores everything one file produced, in one transaction: all of it or nothing. Links that
+    /// name requirements by URN must resolve against the frameworks the owner can see.
     pub async fn import_catalog(
         &self,
         owner: CatalogOwner<'_>,
         mut imported: Imported,
         source: &str,
-    ) -> Result<ImportReport, StoreError> {
+    ) -> Result<ImportReport, CatalogImportError> {
         let t = self.catalog_target(&owner).await?;
         if imported.frameworks.is_empty() && imported.mappings.is_empty() {
-            return Err(StoreError::invalid("file", "the file holds no frameworks and no mappings"));
+            return Err(StoreError::invalid("file", "the file holds no frameworks and no mappings").into());
         }
         let mut seen = HashSet::new();
         for fw in &imported.frameworks {
             fw.validate().map_err(|e| StoreError::invalid("framework", e.to_string()))?;
             if !seen.insert((fw.id.clone(), fw.version.clone())) {
-                return Err(StoreError::invalid("framework", format!("{}@{} appears twice", fw.id, fw.version)));
+                return Err(StoreError::invalid("framework", format!("{}@{} appears twice", fw.id, fw.version)).into());
             }
         }
         // Mapping libraries name requirements by their source identifiers (URNs); rewrite them to
@@ -377,16 +385,14 @@ impl Store {
         };
         let mut known: Vec<Framework> = imported.frameworks.clone();
         known.extend(visible.latest().into_iter().map(|f| (*f.framework).clone()));
-        for xw in &mut imported.mappings {
-            xw.resolve_source_ids(&known);
-        }
+        imported.resolve_links(&known).map_err(|e| CatalogImportError::Parse(e.in_file(source)))?;
         let txn = self.conn().begin().await?;
         let result = self.import_in(&txn, &t, &imported).await;
         let report = match result {
             Ok(r) => r,
             Err(e) => {
                 txn.rollback().await?;
-                return Err(e);
+                return Err(e.into());
             }
         };
         let changed = report.frameworks.iter().any(|f| f.3 != ImportStatus::Unchanged)
@@ -498,47 +504,7 @@ impl Store {
         let opts = ImportOptions { framework_id, catalog: catalog.as_deref() };
         let imported =
             mamori_catalog::import_with(bytes, filename, format, &opts).map_err(CatalogImportError::Parse)?;
-        Ok(self.import_catalog(owner, imported, filename).await?)
-    }
-
-    /// Deletes versions of a tenant-private framework (all of them when `version` is `None`).
-    /// The global catalog cannot be changed this way.
-    pub async fn delete_tenant_framework(
-        &self,
-        tenant: &Tenant,
-        framework_id: &str,
-        version: Option<&str>,
-    ) -> Result<u64, StoreError> {
-        tenant.require(Role::Admin)?;
-        let txn = self.conn().begin().await?;
-        let mut q = Query::delete()
-            .from_table(Fw::Table)
-            .and_where(Expr::col(Fw::FrameworkId).eq(framework_id))
-            .and_where(Expr::col(Fw::OwnerKey).eq(tenant.org_id()))
-            .to_owned();
-        if let Some(v) = version {
-            q.and_where(Expr::col(Fw::Version).eq(v));
-        }
-        let n = txn.execute(&q).await?.rows_affected();
-        if n == 0 {
-            txn.rollback().await?;
-            return Err(StoreError::NotFound);
-        }
-        bump_generation(&txn).await?;
-        audit::append(
-            &txn,
-            Event {
-                tenant_id: Some(tenant.org_id()),
-                actor: tenant.actor(),
-                action: "catalog.delete",
-                object_type: "framework",
-                object_id: framework_id,
-                detail: serde_json::json!({"version": version, "deleted": n}),
-            },
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(n)
+        self.import_catalog(owner, imported, filename).await
     }
 
     async fn catalog_generation(&self) -> Result<i64, StoreError> {

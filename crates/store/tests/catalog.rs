@@ -1,30 +1,29 @@
 //! Storage of the framework catalog: built-in sync, imports, versions and tenant isolation.
+//! Runs on SQLite, and on PostgreSQL when `MAMORI_TEST_DATABASE_URL` is set.
 #![allow(clippy::unwrap_used)]
 
 use mamori_catalog::{Format, Framework, I18n, Node, builtin};
 use mamori_store::{
-    AdminPath, AuditVerify, CatalogImportError, CatalogOwner, DbConfig, ImportStatus, NewUser, Role, Store, StoreError,
-    Tenant,
+    AdminPath, AuditVerify, CatalogImportError, CatalogOwner, ImportStatus, NewUser, Role, Store, StoreError, Tenant,
 };
 
 const HIGH: &[u8] =
     include_bytes!("../../catalog/tests/fixtures/NIST_SP-800-53_rev5_HIGH-baseline-resolved-profile_catalog-min.json");
 
+#[path = "it/db.rs"]
+#[allow(dead_code)]
+mod db;
+
+/// A fresh database on the backend the environment picks (see `it/db.rs`): SQLite, or
+/// PostgreSQL when `MAMORI_TEST_DATABASE_URL` is set. Dropping it removes the database.
 struct Db {
     store: Store,
-    dir: std::path::PathBuf,
-}
-
-impl Drop for Db {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
+    _guard: db::TestDb,
 }
 
 async fn db() -> Db {
-    let dir = std::env::temp_dir().join(format!("mamori-catalog-test-{}", uuid::Uuid::new_v4()));
-    let store = Store::open(&DbConfig::Sqlite { data_dir: dir.clone() }).await.unwrap();
-    Db { store, dir }
+    let (guard, store) = db::TestDb::open().await;
+    Db { store, _guard: guard }
 }
 
 fn cli() -> AdminPath {
@@ -224,7 +223,10 @@ async fn tenant_private_frameworks_are_invisible_to_other_tenants() {
         db.store.delete_tenant_framework(&viewer, "acme-private", None).await,
         Err(StoreError::Forbidden(_))
     ));
-    assert!(matches!(db.store.delete_tenant_framework(&a, builtin::CSF_2_0, None).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        db.store.delete_tenant_framework(&a, builtin::CSF_2_0, None).await,
+        Err(StoreError::Forbidden(_))
+    ));
     assert_eq!(db.store.delete_tenant_framework(&a, "acme-private", None).await.unwrap(), 1);
     assert!(db.store.catalog_view(Some(&a)).await.unwrap().get("acme-private", None).is_none());
     assert!(db.store.catalog_view(Some(&b)).await.unwrap().get("acme-private", None).is_some());
@@ -260,4 +262,92 @@ async fn a_profile_resolves_against_a_stored_catalog() {
         .await
         .unwrap();
     assert_eq!(report.frameworks[0].2, 149);
+}
+
+const CISO_MAP_OK: &str = "urn: urn:acme:risk:library:acme-map
+locale: en
+ref_id: acme-map
+name: ACME mapping
+objects:
+  requirement_mapping_set:
+    urn: urn:acme:risk:req_mapping_set:acme-to-csf
+    source_framework_urn: urn:acme:risk:framework:acme-private
+    target_framework_urn: urn:intuitem:risk:framework:nist-csf-2.0
+    requirement_mappings:
+      - source_requirement_urn: A-1
+        target_requirement_urn: urn:intuitem:risk:req_node:nist-csf-2.0:pr.aa-01
+        relationship: subset
+";
+
+#[tokio::test]
+async fn a_mapping_to_an_unknown_urn_is_refused_on_its_line_and_nothing_is_stored() {
+    let db = db().await;
+    db.store.sync_builtin_catalog().await.unwrap();
+    let a = member(&db.store, "a@example.com", "org-a", Role::Admin, false).await;
+    let owner = || CatalogOwner::Tenant(&a);
+    let file = json(&[custom("acme-private", "1", "Ours")]);
+    db.store.import_catalog_file(owner(), &file, "p.json", Format::Auto, None, None).await.unwrap();
+    let entries = audit_entries(&db.store).await;
+    let bad = CISO_MAP_OK.replace("pr.aa-01", "pr.zz-99");
+    let err = db.store.import_catalog_file(owner(), bad.as_bytes(), "map.yaml", Format::Auto, None, None).await;
+    let Err(CatalogImportError::Parse(e)) = err else { panic!("expected a located error, got {err:?}") };
+    assert_eq!(e.to_string().split(": ").next(), Some("map.yaml:12"), "{e}");
+    assert!(db.store.catalog_view(Some(&a)).await.unwrap().crosswalk("acme-to-csf").is_none());
+    assert_eq!(audit_entries(&db.store).await, entries, "nothing was written");
+
+    let report = db
+        .store
+        .import_catalog_file(owner(), CISO_MAP_OK.as_bytes(), "map.yaml", Format::Auto, None, None)
+        .await
+        .unwrap();
+    assert_eq!(report.crosswalks, [("acme-to-csf".to_owned(), 1, ImportStatus::Added)]);
+    let view = db.store.catalog_view(Some(&a)).await.unwrap();
+    let mapped = view.index().map("acme-private", "A-1", builtin::CSF_2_0);
+    assert_eq!(mapped.iter().map(|m| m.target.ref_id.as_str()).collect::<Vec<_>>(), ["PR.AA-01"]);
+}
+
+#[tokio::test]
+async fn private_frameworks_and_crosswalks_are_deleted_unless_pinned_and_builtins_never() {
+    let db = db().await;
+    db.store.sync_builtin_catalog().await.unwrap();
+    let a = member(&db.store, "a@example.com", "org-a", Role::Admin, false).await;
+    let b = member(&db.store, "b@example.com", "org-b", Role::Admin, false).await;
+    let owner = || CatalogOwner::Tenant(&a);
+    let file = json(&[custom("acme-private", "1", "Ours")]);
+    db.store.import_catalog_file(owner(), &file, "p.json", Format::Auto, None, None).await.unwrap();
+    db.store.import_catalog_file(owner(), CISO_MAP_OK.as_bytes(), "m.yaml", Format::Auto, None, None).await.unwrap();
+
+    let builtin = db.store.delete_tenant_framework(&a, builtin::CSF_2_0, None).await;
+    assert!(matches!(builtin, Err(StoreError::Forbidden(_))), "{builtin:?}");
+    let global_xw = db.store.catalog_view(None).await.unwrap().crosswalks()[0].id.clone();
+    assert!(matches!(db.store.delete_tenant_crosswalk(&a, &global_xw).await, Err(StoreError::Forbidden(_))));
+    assert!(matches!(db.store.delete_tenant_crosswalk(&b, "acme-to-csf").await, Err(StoreError::NotFound)));
+
+    // An assessment of the organization pinned to the framework blocks the deletion. Assessments
+    // are created for built-in frameworks only so far, so the pin is written directly.
+    let raw = db._guard.raw().await;
+    let sql = format!(
+        "INSERT INTO assessments (id, org_id, framework_id, framework_version, title, scope_kind, scope_name, state, \
+         created_by, created_by_label, assessed_on, created_at, updated_at) VALUES ('pin-1', '{}', 'acme-private', '1', \
+         'Pinned', 'company', 'ACME', 'draft', '{}', 'test', '2026-01-01', 0, 0)",
+        a.org_id(),
+        a.actor().user_id().unwrap()
+    );
+    db::exec(&raw, &sql).await;
+    assert_eq!(db.store.catalog_pins(&a, "acme-private", None).await.unwrap(), 1);
+    assert_eq!(db.store.catalog_pins(&a, "acme-private", Some("2")).await.unwrap(), 0);
+    let entries = audit_entries(&db.store).await;
+    let pinned = db.store.delete_tenant_framework(&a, "acme-private", None).await;
+    assert!(matches!(&pinned, Err(StoreError::Conflict(m)) if m.contains("pinned")), "{pinned:?}");
+    assert!(db.store.catalog_view(Some(&a)).await.unwrap().get("acme-private", None).is_some());
+    assert_eq!(audit_entries(&db.store).await, entries);
+    db::exec(&raw, "DELETE FROM assessments WHERE id = 'pin-1'").await;
+
+    db.store.delete_tenant_crosswalk(&a, "acme-to-csf").await.unwrap();
+    assert_eq!(db.store.delete_tenant_framework(&a, "acme-private", None).await.unwrap(), 1);
+    let view = db.store.catalog_view(Some(&a)).await.unwrap();
+    assert!(view.crosswalk("acme-to-csf").is_none() && view.get("acme-private", None).is_none());
+    let log = db.store.audit_page(&a, None, 50).await.unwrap();
+    let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+    assert!(actions.contains(&"catalog.delete_crosswalk") && actions.contains(&"catalog.delete"), "{actions:?}");
 }

@@ -131,7 +131,7 @@ pub async fn load(State(state): State<AppState>, req: Request, next: Next) -> Re
     let mut body = body;
     if parts.method != Method::GET && parts.method != Method::HEAD {
         let header_token = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_string);
-        let bytes = match axum::body::to_bytes(body, state.config.body_limit).await {
+        let bytes = match axum::body::to_bytes(body, state.config.body_limit_for(parts.uri.path())).await {
             Ok(b) => b,
             Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response(),
         };

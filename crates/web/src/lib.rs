@@ -38,6 +38,9 @@ pub struct WebConfig {
     pub public_url: String,
     /// Largest accepted request body, in bytes.
     pub body_limit: usize,
+    /// Largest accepted catalog import (`POST /api/v1/frameworks/import` and the upload on
+    /// `/frameworks`), in bytes: real catalogs are several MiB.
+    pub import_body_limit: usize,
     /// Longest a request may take before it is answered with 408.
     pub request_timeout: Duration,
     /// Login attempts per client address: burst and per-minute refill.
@@ -56,6 +59,7 @@ impl Default for WebConfig {
             secure_cookies: false,
             public_url: "http://127.0.0.1:8080".into(),
             body_limit: 1024 * 1024,
+            import_body_limit: 32 * 1024 * 1024,
             request_timeout: Duration::from_secs(30),
             login_burst: 10,
             login_per_minute: 10,
@@ -63,6 +67,17 @@ impl Default for WebConfig {
             api_per_minute: 600,
             federation_allow_internal: false,
         }
+    }
+}
+
+/// The routes that take a catalog file and so accept up to [`WebConfig::import_body_limit`].
+pub const IMPORT_ROUTES: [&str; 2] = ["/api/v1/frameworks/import", "/frameworks/import"];
+
+impl WebConfig {
+    /// The body limit for a request path: the import limit on [`IMPORT_ROUTES`], the general
+    /// limit everywhere else.
+    pub fn body_limit_for(&self, path: &str) -> usize {
+        if IMPORT_ROUTES.contains(&path) { self.import_body_limit.max(self.body_limit) } else { self.body_limit }
     }
 }
 

@@ -10,7 +10,6 @@ use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -24,14 +23,14 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; 
 font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
 pub fn wrap(router: Router, state: AppState) -> Router {
-    let limit = state.config.body_limit;
+    let largest = state.config.body_limit_for(crate::IMPORT_ROUTES[0]);
     let timeout = state.config.request_timeout;
     let hdr = |name: &'static str, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(HeaderName::from_static(name), HeaderValue::from_static(value))
     };
     router
-        .layer(DefaultBodyLimit::max(limit))
-        .layer(RequestBodyLimitLayer::new(limit))
+        .layer(DefaultBodyLimit::max(largest))
+        .layer(middleware::from_fn_with_state(state.clone(), limit_body))
         .layer(middleware::from_fn_with_state(state, track))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(middleware::from_fn(rejections))
@@ -46,6 +45,21 @@ pub fn wrap(router: Router, state: AppState) -> Router {
             ApiError::new(Code::Internal).into_response()
         }))
         .layer(TraceLayer::new_for_http())
+}
+
+/// The body limit of the route: a declared length above it is answered 413 at once, and a body
+/// that grows past it fails to read (the extractors answer 413 too). Catalog imports get a
+/// larger limit than every other route (see [`crate::WebConfig::body_limit_for`]).
+async fn limit_body(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let limit = state.config.body_limit_for(req.uri().path());
+    let declared =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return (StatusCode::PAYLOAD_TOO_LARGE, format!("the request body is larger than {limit} bytes"))
+            .into_response();
+    }
+    let (parts, body) = req.into_parts();
+    next.run(Request::from_parts(parts, Body::new(http_body_util::Limited::new(body, limit)))).await
 }
 
 /// Counts responses by status class and total time, for `/metrics`.

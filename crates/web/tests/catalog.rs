@@ -1,4 +1,5 @@
 //! The catalog over HTTP: REST endpoints, tenant isolation of private frameworks, and the HTML pages.
+//! Runs on SQLite, and on PostgreSQL when `MAMORI_TEST_DATABASE_URL` is set.
 #![allow(clippy::unwrap_used)]
 
 use std::sync::Arc;
@@ -8,15 +9,19 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use mamori_catalog::{Framework, I18n, Node, Tag};
-use mamori_store::{AdminPath, DbConfig, NewApiToken, NewUser, Role, Store, UserInfo};
+use mamori_store::{AdminPath, NewApiToken, NewUser, Role, Store, UserInfo};
 use mamori_web::{AppState, NoMailer, WebConfig};
 use serde_json::Value;
 use tower::ServiceExt;
 
+#[path = "../../store/tests/it/db.rs"]
+#[allow(dead_code)]
+mod db;
+
 struct Env {
     app: Router,
     store: Store,
-    _dir: tempfile::TempDir,
+    _db: db::TestDb,
 }
 
 struct Member {
@@ -26,20 +31,23 @@ struct Member {
 }
 
 async fn env() -> Env {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&DbConfig::Sqlite { data_dir: dir.path().to_owned() }).await.unwrap();
+    let (db, store) = db::TestDb::open().await;
     store.sync_builtin_catalog().await.unwrap();
     let app = mamori_web::app(AppState::new(store.clone(), WebConfig::default(), Arc::new(NoMailer)));
-    Env { app, store, _dir: dir }
+    Env { app, store, _db: db }
 }
 
 impl Env {
     async fn member(&self, email: &str, org: &str, role: Role) -> Member {
+        self.member_in(email, org, role, "en").await
+    }
+
+    async fn member_in(&self, email: &str, org: &str, role: Role, lang: &str) -> Member {
         let new = NewUser {
             email: email.into(),
             name: email.into(),
             password: "correct horse battery".into(),
-            lang: "en".into(),
+            lang: lang.into(),
         };
         let user = self
             .store
@@ -87,6 +95,54 @@ impl Env {
         (status, String::from_utf8(resp.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap())
     }
 }
+
+impl Env {
+    /// A form post from a signed-in page (the CSRF token in its header); status, location, body.
+    async fn post_page(
+        &self,
+        m: &Member,
+        uri: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> (StatusCode, String, String) {
+        let cookie = self.store.create_session(&m.user, Some(&m.org_id)).await.unwrap();
+        let csrf = self.store.session(&cookie).await.unwrap().unwrap().csrf;
+        let req = Request::builder()
+            .method("POST")
+            .uri(uri)
+            .header(header::COOKIE, format!("mamori_session={cookie}"))
+            .header(header::CONTENT_TYPE, content_type)
+            .header("x-csrf-token", csrf)
+            .body(Body::from(body))
+            .unwrap();
+        let resp = self.app.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        let location = resp.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+        (status, location, String::from_utf8_lossy(&resp.into_body().collect().await.unwrap().to_bytes()).into_owned())
+    }
+
+    async fn upload(&self, m: &Member, name: &str, format: &str, file: &[u8]) -> (StatusCode, String, String) {
+        let mut body = format!(
+            "--XyZ\r\nContent-Disposition: form-data; name=\"format\"\r\n\r\n{format}\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(file);
+        body.extend_from_slice(b"\r\n--XyZ--\r\n");
+        self.post_page(m, "/frameworks/import", "multipart/form-data; boundary=XyZ", body).await
+    }
+
+    async fn framework_count(&self, m: &Member) -> usize {
+        self.get(&m.token, "/api/v1/frameworks?limit=200").await.1["items"].as_array().unwrap().len()
+    }
+}
+
+const CISO_FW: &[u8] = include_bytes!("../../catalog/tests/fixtures/ciso-framework.yaml");
+const CISO_BAD_PARENT: &[u8] = include_bytes!("../../catalog/tests/fixtures/ciso-bad-unknown-parent.yaml");
+const CISO_MAP: &[u8] = include_bytes!("../../catalog/tests/fixtures/ciso-mapping.yaml");
+const CUSTOM_CSV: &[u8] = include_bytes!("../../catalog/tests/fixtures/custom-template.csv");
+const HIGH: &[u8] =
+    include_bytes!("../../catalog/tests/fixtures/NIST_SP-800-53_rev5_HIGH-baseline-resolved-profile_catalog-min.json");
+const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 fn custom(id: &str, version: &str, title: &str) -> Vec<u8> {
     let fw = Framework {
@@ -249,7 +305,7 @@ async fn malformed_uploads_answer_located_problems_and_exports_reimport_lossless
     assert!(ct.starts_with("application/problem+json"));
     let p: Value = serde_json::from_slice(&body).unwrap();
     assert_eq!((p["file"].as_str(), p["line"].as_u64()), (Some("bad.json"), Some(2)));
-    assert!(p["detail"].as_str().unwrap().starts_with("bad.json: line 2"), "{p}");
+    assert!(p["detail"].as_str().unwrap().starts_with("bad.json:2:"), "{p}");
 
     let no_metadata = br#"{"catalog": {"uuid": "x"}}"#.to_vec();
     let (s, _, body) = env.call(&a.token, "POST", "/api/v1/frameworks/import?filename=c.json", no_metadata).await;
@@ -307,4 +363,170 @@ async fn the_catalog_pages_show_presence_tree_links_and_coverage_without_inline_
     }
     let (s, _) = env.page(&a, "/frameworks/nope").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn xlsx_templates_import_and_export_through_the_api() {
+    let env = env().await;
+    let a = env.member("a@example.com", "org-a", Role::Admin).await;
+    let fw = mamori_catalog::import(CUSTOM_CSV, "c.csv", mamori_catalog::Format::Csv).unwrap().frameworks.remove(0);
+    let xlsx = mamori_catalog::export(&fw, mamori_catalog::ExportFormat::Xlsx, "").unwrap();
+    let (s, _, body) = env.call(&a.token, "POST", "/api/v1/frameworks/import?filename=acme.xlsx", xlsx).await;
+    assert_eq!(s, StatusCode::CREATED, "{}", String::from_utf8_lossy(&body));
+    let uri = format!("/api/v1/frameworks/{}/export?format=xlsx", fw.id);
+    let (s, ct, exported) = env.call(&a.token, "GET", &uri, Vec::new()).await;
+    assert_eq!((s, ct.as_str()), (StatusCode::OK, XLSX_TYPE));
+    let again = mamori_catalog::import(&exported, "again.xlsx", mamori_catalog::Format::Auto).unwrap();
+    assert_eq!(again.frameworks, [fw], "export → import is lossless");
+
+    // A workbook whose row 3 names a parent that does not exist.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let meta = book.add_worksheet();
+    meta.set_name("Framework").unwrap();
+    meta.write_string(1, 0, "framework_id").unwrap();
+    meta.write_string(1, 1, "acme-broken").unwrap();
+    let nodes = book.add_worksheet();
+    nodes.set_name("Nodes").unwrap();
+    for (c, h) in ["ref_id", "parent", "kind"].iter().enumerate() {
+        nodes.write_string(0, c as u16, *h).unwrap();
+    }
+    nodes.write_string(1, 0, "A").unwrap();
+    nodes.write_string(2, 0, "A-1").unwrap();
+    nodes.write_string(2, 1, "NOPE").unwrap();
+    let (s, ct, body) =
+        env.call(&a.token, "POST", "/api/v1/frameworks/import?filename=bad.xlsx", book.save_to_buffer().unwrap()).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(ct.starts_with("application/problem+json"));
+    let p: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!((p["sheet"].as_str(), p["cell"].as_str()), (Some("Nodes"), Some("B3")), "{p}");
+    assert!(p["detail"].as_str().unwrap().starts_with("bad.xlsx: Nodes!B3: field \"parent\""), "{p}");
+    assert_eq!(env.framework_count(&a).await, 8, "nothing else was stored");
+}
+
+#[tokio::test]
+async fn catalog_imports_take_real_catalogs_above_the_general_body_limit_and_no_more() {
+    let env = env().await;
+    let a = env.member("a@example.com", "org-a", Role::Admin).await;
+    assert!(HIGH.len() > WebConfig::default().body_limit, "the fixture is larger than the general limit");
+    let (s, _, body) = env
+        .call(&a.token, "POST", "/api/v1/frameworks/import?filename=high.json&id=sp800-53-high", HIGH.to_vec())
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{}", String::from_utf8_lossy(&body));
+    let (_, fw) = env.get(&a.token, "/api/v1/frameworks/sp800-53-high").await;
+    assert_eq!(fw["summary"]["requirements"], 370, "{}", fw.to_string().chars().take(300).collect::<String>());
+
+    // Other routes keep the general limit.
+    let big = vec![b' '; WebConfig::default().body_limit + 1];
+    let req = Request::builder()
+        .method("POST")
+        .uri("/api/v1/tokens")
+        .header(header::AUTHORIZATION, format!("Bearer {}", a.token))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(big))
+        .unwrap();
+    let resp = env.app.clone().oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
+
+    // Above the import limit: refused whether the length is declared or only streamed.
+    let limit = WebConfig::default().import_body_limit;
+    let huge = vec![b' '; limit + 1];
+    let (s, ct, body) = env.call(&a.token, "POST", "/api/v1/frameworks/import?filename=huge.json", huge.clone()).await;
+    assert_eq!((s, ct.as_str()), (StatusCode::PAYLOAD_TOO_LARGE, "application/problem+json"));
+    let p: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(p["status"], 413, "{p}");
+    let req = Request::builder()
+        .method("POST")
+        .uri("/api/v1/frameworks/import?filename=huge.json")
+        .header(header::AUTHORIZATION, format!("Bearer {}", a.token))
+        .header(header::CONTENT_LENGTH, huge.len())
+        .body(Body::from(huge))
+        .unwrap();
+    let resp = env.app.clone().oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let p: Value = serde_json::from_slice(&resp.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert!(p["detail"].as_str().unwrap().contains(&limit.to_string()), "{p}");
+    assert_eq!(env.framework_count(&a).await, 8);
+}
+
+#[tokio::test]
+async fn private_frameworks_and_crosswalks_are_deleted_through_the_api_and_builtins_never() {
+    let env = env().await;
+    let a = env.member("a@example.com", "org-a", Role::Admin).await;
+    let viewer = env.member("v@example.com", "org-a", Role::Viewer).await;
+    let b = env.member("b@example.com", "org-b", Role::Admin).await;
+    let (s, _, _) = env.call(&a.token, "POST", "/api/v1/frameworks/import?filename=fw.yaml", CISO_FW.to_vec()).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (s, _, _) = env.call(&a.token, "POST", "/api/v1/frameworks/import?filename=map.yaml", CISO_MAP.to_vec()).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (_, links) = env.get(&a.token, "/api/v1/crosswalks?from=demo-fw&to=nist-csf-2.0").await;
+    let targets: Vec<&str> =
+        links["items"].as_array().unwrap().iter().filter_map(|m| m["target_ref"].as_str()).collect();
+    assert_eq!(targets, ["GV.PO-01", "GV.RR-02"], "URNs resolved onto CSF 2.0 (not_related links are no answer)");
+
+    let (s, _, body) = env.call(&a.token, "DELETE", "/api/v1/frameworks/nist-csf-2.0", Vec::new()).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{}", String::from_utf8_lossy(&body));
+    let (s, _, _) = env.call(&b.token, "DELETE", "/api/v1/frameworks/demo-fw", Vec::new()).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _, _) = env.call(&viewer.token, "DELETE", "/api/v1/crosswalks/demo-to-csf", Vec::new()).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _, _) = env.call(&a.token, "DELETE", "/api/v1/crosswalks/demo-to-csf", Vec::new()).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (s, _, _) = env.call(&a.token, "DELETE", "/api/v1/crosswalks/demo-to-csf", Vec::new()).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _, _) = env.call(&a.token, "DELETE", "/api/v1/frameworks/demo-fw?version=2", Vec::new()).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (s, _) = env.get(&a.token, "/api/v1/frameworks/demo-fw").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (_, log) = env.get(&a.token, "/api/v1/audit?limit=200").await;
+    let actions: Vec<&str> = log["items"].as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
+    assert!(actions.contains(&"catalog.delete") && actions.contains(&"catalog.delete_crosswalk"), "{actions:?}");
+}
+
+#[tokio::test]
+async fn org_admins_upload_and_delete_on_the_framework_list_in_japanese_and_english() {
+    let env = env().await;
+    let a = env.member("a@example.com", "org-a", Role::Admin).await;
+    let ja = env.member_in("ja@example.com", "org-a", Role::Admin, "ja").await;
+    let viewer = env.member("v@example.com", "org-a", Role::Viewer).await;
+    let (_, html) = env.page(&a, "/frameworks").await;
+    assert!(html.contains("data-testid=\"import-form\"") && html.contains("enctype=\"multipart/form-data\""));
+    let (_, html) = env.page(&viewer, "/frameworks").await;
+    assert!(!html.contains("import-form"), "only admins see the upload");
+
+    let (s, _, html) = env.upload(&a, "ciso-bad-unknown-parent.yaml", "auto", CISO_BAD_PARENT).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("nothing was stored"), "{html}");
+    assert!(html.contains("ciso-bad-unknown-parent.yaml:44: field &#34;parent_urn&#34;"), "{html}");
+    let (s, _, html) = env.upload(&ja, "ciso-bad-unknown-parent.yaml", "ciso-assistant", CISO_BAD_PARENT).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("何も保存されていません")
+            && html.contains("ciso-bad-unknown-parent.yaml の 44 行目: 項目 parent_urn"),
+        "{html}"
+    );
+    assert!(html.contains("<option value=\"ciso-assistant\" selected>"), "the chosen format is kept");
+    assert_eq!(env.framework_count(&a).await, 7);
+    let (s, _) = env.page(&a, "/frameworks/import").await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "a reload after a refused upload comes back to the list");
+
+    let (s, location, _) = env.upload(&a, "ciso-framework.yaml", "auto", CISO_FW).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(location, "/frameworks/demo-fw?version=2&notice=catalog.imported");
+    let (_, html) = env.page(&a, &location).await;
+    assert!(html.contains("GOV-1") && html.contains("Imported."), "the tree of the new framework");
+    let (_, html) = env.page(&a, "/frameworks").await;
+    assert!(html.contains("data-testid=\"delete-demo-fw\""));
+    assert!(!html.contains("data-testid=\"delete-nist-csf-2.0\""), "built-ins offer no delete");
+
+    let (s, _, html) =
+        env.post_page(&a, "/frameworks/nist-csf-2.0/delete", "application/x-www-form-urlencoded", Vec::new()).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert!(html.contains("cannot be deleted"), "{html}");
+    let (s, _, _) =
+        env.post_page(&viewer, "/frameworks/demo-fw/delete", "application/x-www-form-urlencoded", Vec::new()).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, location, _) =
+        env.post_page(&a, "/frameworks/demo-fw/delete", "application/x-www-form-urlencoded", Vec::new()).await;
+    assert_eq!((s, location.as_str()), (StatusCode::SEE_OTHER, "/frameworks?notice=catalog.deleted"));
+    assert_eq!(env.framework_count(&a).await, 7);
 }

@@ -72,15 +72,58 @@ fn ciso_mappings_round_trip_through_export() {
 }
 
 #[test]
-fn ciso_yaml_errors_carry_a_line_and_unknown_parents_a_pointer() {
+fn ciso_yaml_errors_name_the_file_and_line() {
     let err = import(b"urn: x\nobjects:\n  framework: [unclosed\n", "bad.yaml", Format::CisoAssistant).unwrap_err();
     assert!(matches!(err.location, Location::Line { .. }), "{err}");
-    let text = String::from_utf8_lossy(CISO_FW).replace(
-        "parent_urn: urn:example:risk:req_node:demo-fw:gov\n        ref_id: GOV-2",
-        "parent_urn: urn:nowhere\n        ref_id: GOV-2",
+    assert!(err.to_string().starts_with("bad.yaml:"), "{err}");
+
+    let bad = include_bytes!("../fixtures/ciso-bad-unknown-parent.yaml");
+    let err = import(bad, "ciso-bad-unknown-parent.yaml", Format::Auto).unwrap_err();
+    assert_eq!(err.location, Location::Line { line: 44, column: None });
+    assert_eq!(
+        err.to_string(),
+        "ciso-bad-unknown-parent.yaml:44: field \"parent_urn\": no node has urn \"urn:example:risk:req_node:demo-fw:nowhere\""
     );
-    let err = import(text.as_bytes(), "bad.yaml", Format::Auto).unwrap_err();
-    assert_eq!(err.location, Location::Pointer("/objects/framework/requirement_nodes/2/parent_urn".into()));
+
+    let bad = include_bytes!("../fixtures/ciso-bad-missing-ref-id.yaml");
+    let err = import(bad, "ciso-bad-missing-ref-id.yaml", Format::Auto).unwrap_err();
+    assert_eq!(err.to_string(), "ciso-bad-missing-ref-id.yaml:13: required field \"ref_id\" is missing");
+
+    let bad = include_bytes!("../fixtures/ciso-bad-relationship.yaml");
+    let err = import(bad, "ciso-bad-relationship.yaml", Format::Auto).unwrap_err();
+    assert!(err.to_string().starts_with("ciso-bad-relationship.yaml:22: field \"relationship\""), "{err}");
+
+    let no_urn = String::from_utf8_lossy(CISO_FW)
+        .replace("      - urn: urn:example:risk:req_node:demo-fw:gov-2\n", "      - translations: {}\n");
+    let err = import(no_urn.as_bytes(), "no-urn.yaml", Format::Auto).unwrap_err();
+    // The parser reports a missing key at the end of the node's mapping (lines 41–46).
+    assert!(matches!(err.location, Location::Line { line: 41..=46, .. }), "{err}");
+    assert!(err.to_string().contains("missing field `urn`"), "{err}");
+}
+
+#[test]
+fn mapping_urns_resolve_against_known_frameworks_or_fail_on_their_line() {
+    let csf = builtin_frameworks().unwrap().into_iter().find(|f| f.id == builtin::CSF_2_0).unwrap();
+    let demo = import(CISO_FW, "a.yaml", Format::Auto).unwrap().frameworks.remove(0);
+    let known = [demo.clone(), csf.clone()];
+
+    let mut ok = import(CISO_MAP, "ciso-mapping.yaml", Format::Auto).unwrap();
+    ok.resolve_links(&known).unwrap();
+    let ends: Vec<(&str, &str)> =
+        ok.mappings[0].links.iter().map(|l| (l.source.ref_id.as_str(), l.target.ref_id.as_str())).collect();
+    assert_eq!(ends, [("GOV-1", "GV.PO-01"), ("GOV-2", "GV.RR-02"), ("GOV-2", "GV.RR-01")]);
+
+    let bad = include_bytes!("../fixtures/ciso-bad-mapping-unknown-urn.yaml");
+    let mut got = import(bad, "ciso-bad-mapping-unknown-urn.yaml", Format::Auto).unwrap();
+    let err = got.resolve_links(&known).unwrap_err().in_file("ciso-bad-mapping-unknown-urn.yaml");
+    assert_eq!(
+        err.to_string(),
+        "ciso-bad-mapping-unknown-urn.yaml:21: field \"target_requirement_urn\": framework nist-csf-2.0 has no requirement with urn \"urn:intuitem:risk:req_node:nist-csf-2.0:zz.zz-99\""
+    );
+    // Links into a framework that is not loaded are kept as written.
+    let mut unknown = import(bad, "m.yaml", Format::Auto).unwrap();
+    unknown.resolve_links(std::slice::from_ref(&demo)).unwrap();
+    assert!(unknown.mappings[0].links[1].target.ref_id.starts_with("urn:"));
 }
 
 const CSV: &str = "#framework_id=acme-baseline\n#name_en=ACME baseline\n#name_ja=ACME 基準\n#version=1.0\n#source_title=ACME policy\nref_id,parent,kind,assessable,title_en,title_ja,text_en,text_ja,tags,verification,scale,weight,note\nA,,group,,Access,アクセス,,,csf_function:PR,verified,,,\nA-1,A,requirement,true,MFA,多要素認証,\"Use MFA, always\",,free:mfa;csf_function:PR,own,,2,first\n";
@@ -194,9 +237,12 @@ fn oversized_input_is_refused() {
 proptest! {
     #[test]
     fn importers_never_panic_on_arbitrary_input(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
-        for format in [Format::Auto, Format::OscalJson, Format::OscalXml, Format::CisoAssistant, Format::Csv, Format::CpsfCsv, Format::MamoriJson] {
+        for format in [Format::Auto, Format::OscalJson, Format::OscalXml, Format::CisoAssistant, Format::Csv, Format::Xlsx, Format::CpsfCsv, Format::MamoriJson] {
             let _ = import(&bytes, "fuzz", format);
         }
+        let mut zipped = b"PK\x03\x04".to_vec();
+        zipped.extend(&bytes);
+        let _ = import(&zipped, "fuzz.xlsx", Format::Auto);
     }
 
     #[test]

@@ -4,3 +4,4 @@
 mod builtin;
 mod formats;
 mod oscal;
+mod xlsx;

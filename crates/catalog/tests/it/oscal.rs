@@ -144,7 +144,7 @@ fn foreign_oscal_mapping_imports_with_typed_relations() {
 fn broken_json_reports_line_and_column() {
     let err = import(b"{\"catalog\": {\n  \"metadata\": }", "bad.json", Format::OscalJson).unwrap_err();
     assert_eq!(err.location, Location::Line { line: 2, column: Some(15) });
-    assert!(err.to_string().starts_with("bad.json: line 2, column 15: syntax error"));
+    assert!(err.to_string().starts_with("bad.json:2:15: syntax error"), "{err}");
 }
 
 #[test]

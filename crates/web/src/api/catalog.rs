@@ -25,20 +25,21 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/frameworks", get(list_frameworks))
         .route("/frameworks/import", post(import_framework))
-        .route("/frameworks/{id}", get(get_framework))
+        .route("/frameworks/{id}", get(get_framework).delete(delete_framework))
         .route("/frameworks/{id}/nodes", get(list_nodes))
         .route("/frameworks/{id}/nodes/{ref_id}", get(get_node))
         .route("/frameworks/{id}/export", get(export_framework))
         .route("/frameworks/{id}/diff/{other}", get(diff_frameworks))
         .route("/crosswalks", get(list_crosswalks))
+        .route("/crosswalks/{id}", axum::routing::delete(delete_crosswalk))
         .route("/crosswalks/{id}/export", get(export_crosswalk))
 }
 
 /// The catalog part of the OpenAPI document, merged into the main one.
 #[derive(OpenApi)]
 #[openapi(
-    paths(list_frameworks, get_framework, list_nodes, get_node, list_crosswalks, import_framework, export_framework,
-        export_crosswalk, diff_frameworks),
+    paths(list_frameworks, get_framework, delete_framework, list_nodes, get_node, list_crosswalks, import_framework,
+        export_framework, export_crosswalk, delete_crosswalk, diff_frameworks),
     components(schemas(FrameworkSummaryDto, FrameworkDto, NodeDto, SourceDto, NodeDetailDto, LinkDto, MappingDto,
         ImportResultDto, ImportedFrameworkDto, ImportedCrosswalkDto, DiffDto, ChangedNodeDto,
         Page<FrameworkSummaryDto>, Page<NodeDto>, Page<MappingDto>))
@@ -78,6 +79,36 @@ async fn get_framework(
     let view = state.store.catalog_view(Some(&t)).await?;
     let f = pick(&view, &id, q.version.as_deref())?;
     Ok(Json(FrameworkDto::new(&view, f)))
+}
+
+/// Delete a framework private to the token's organization (role admin): every version, or the
+/// one named by `?version=`. Built-in and global frameworks answer 403; a framework an assessment
+/// of the organization is pinned to answers 409. Audited.
+#[utoipa::path(delete, path = "/api/v1/frameworks/{id}", tag = "catalog", params(("id" = String, Path), VersionQuery),
+    security(("bearer" = [])), responses((status = 204, description = "deleted"), (status = 403, body = crate::Problem),
+        (status = 404, body = crate::Problem), (status = 409, body = crate::Problem, description = "an assessment is pinned to it")))]
+async fn delete_framework(
+    State(state): State<AppState>,
+    ApiTenant(t): ApiTenant,
+    Path(id): Path<String>,
+    Query(q): Query<VersionQuery>,
+) -> ApiResult<StatusCode> {
+    state.store.delete_tenant_framework(&t, &id, q.version.as_deref()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Delete a crosswalk private to the token's organization (role admin). Built-in and global
+/// crosswalks answer 403. Audited.
+#[utoipa::path(delete, path = "/api/v1/crosswalks/{id}", tag = "catalog", params(("id" = String, Path)),
+    security(("bearer" = [])), responses((status = 204, description = "deleted"), (status = 403, body = crate::Problem),
+        (status = 404, body = crate::Problem)))]
+async fn delete_crosswalk(
+    State(state): State<AppState>,
+    ApiTenant(t): ApiTenant,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    state.store.delete_tenant_crosswalk(&t, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Nodes of a framework, filtered by text (`q`, Japanese or English) and by tag.
@@ -228,7 +259,7 @@ async fn list_crosswalks(
     Ok(Json(Page::from_vec(out, &page)?))
 }
 
-fn parse_format(text: Option<&str>, bytes: &[u8]) -> ApiResult<Format> {
+pub(crate) fn parse_format(text: Option<&str>, bytes: &[u8]) -> ApiResult<Format> {
     let xml = String::from_utf8_lossy(&bytes[..bytes.len().min(64)])
         .trim_start_matches('\u{feff}')
         .trim_start()
@@ -240,13 +271,14 @@ fn parse_format(text: Option<&str>, bytes: &[u8]) -> ApiResult<Format> {
         "oscal-xml" => Format::OscalXml,
         "ciso-assistant" => Format::CisoAssistant,
         "csv" => Format::Csv,
+        "xlsx" => Format::Xlsx,
         "cpsf-csv" => Format::CpsfCsv,
         "jcstar-csv" => Format::JcStarCsv,
         "mamori-json" | "json" => Format::MamoriJson,
         _ => {
             return Err(ApiError::field(
                 "format",
-                "use auto, oscal, oscal-xml, oscal-profile, ciso-assistant, csv, cpsf-csv, jcstar-csv or mamori-json",
+                "use auto, oscal, oscal-xml, oscal-profile, ciso-assistant, csv, xlsx, cpsf-csv, jcstar-csv or mamori-json",
             ));
         }
     })
@@ -268,6 +300,14 @@ fn import_problem(e: &ImportError) -> Response {
                     obj.insert("column".into(), (*c).into());
                 }
             }
+            Location::Cell(_) => {
+                if let Some((sheet, cell)) = e.location.sheet_and_cell() {
+                    obj.insert("sheet".into(), sheet.into());
+                    if let Some(cell) = cell {
+                        obj.insert("cell".into(), cell.into());
+                    }
+                }
+            }
             Location::None => {}
         }
     }
@@ -282,7 +322,7 @@ fn import_problem(e: &ImportError) -> Response {
     request_body(content = Vec<u8>, content_type = "application/octet-stream"), security(("bearer" = [])),
     responses((status = 201, body = ImportResultDto), (status = 200, body = ImportResultDto, description = "identical content was already stored"),
         (status = 403, body = crate::Problem), (status = 409, body = crate::Problem), (status = 413, body = crate::Problem),
-        (status = 422, body = crate::Problem, description = "the file is malformed; `pointer` or `line` locates the error")))]
+        (status = 422, body = crate::Problem, description = "the file is malformed; `pointer`, `line` or `sheet` and `cell` locate the error")))]
 async fn import_framework(
     State(state): State<AppState>,
     ApiTenant(t): ApiTenant,
@@ -334,13 +374,14 @@ fn export_format(name: &str) -> Result<(ExportFormat, &'static str, &'static str
         "oscal" | "oscal-json" => (ExportFormat::OscalJson, "application/json", "json"),
         "oscal-xml" => (ExportFormat::OscalXml, "application/xml", "xml"),
         "csv" => (ExportFormat::Csv, "text/csv; charset=utf-8", "csv"),
+        "xlsx" => (ExportFormat::Xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
         "ciso-assistant" => (ExportFormat::CisoAssistant, "application/yaml", "yaml"),
         "json" | "mamori-json" => (ExportFormat::MamoriJson, "application/json", "json"),
-        _ => return Err(ApiError::field("format", "use oscal, oscal-xml, csv, ciso-assistant or json")),
+        _ => return Err(ApiError::field("format", "use oscal, oscal-xml, csv, xlsx, ciso-assistant or json")),
     })
 }
 
-/// Export a framework: `format` = oscal, oscal-xml, csv, ciso-assistant or json.
+/// Export a framework: `format` = oscal, oscal-xml, csv, xlsx, ciso-assistant or json.
 #[utoipa::path(get, path = "/api/v1/frameworks/{id}/export", tag = "catalog", params(("id" = String, Path), ExportQuery),
     security(("bearer" = [])), responses((status = 200, description = "the file"), (status = 404, body = crate::Problem), (status = 422, body = crate::Problem)))]
 async fn export_framework(

@@ -21,7 +21,6 @@ use crate::i18n::{Lang, Tr};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/frameworks", get(list_page))
         .route("/frameworks/compare", get(compare_page))
         .route("/frameworks/{id}", get(framework_page))
         .route("/frameworks/{id}/nodes/{ref_id}", get(node_page))
@@ -34,11 +33,11 @@ fn node_href(fw: &str, version: Option<&str>, ref_id: &str) -> String {
     }
 }
 
-fn pick(t: Tr, s: &I18n) -> String {
+pub(super) fn pick(t: Tr, s: &I18n) -> String {
     s.get(t.lang()).to_owned()
 }
 
-fn verification_key(v: &impl serde::Serialize) -> &'static str {
+pub(super) fn verification_key(v: &impl serde::Serialize) -> &'static str {
     match text_of(v).as_str() {
         "verified" => "catalog.v.verified",
         "secondary" => "catalog.v.secondary",
@@ -74,7 +73,7 @@ fn authorship_key(a: &str) -> &'static str {
     }
 }
 
-async fn view_for(state: &AppState, c: &Ctx) -> Result<std::sync::Arc<CatalogView>, PageError> {
+pub(super) async fn view_for(state: &AppState, c: &Ctx) -> Result<std::sync::Arc<CatalogView>, PageError> {
     user(c)?;
     let tenant = crate::ctx::tenant(state, c).await;
     state.store.catalog_view(tenant.as_ref()).await.map_err(|e| PageError::Store(c.t(), e))
@@ -82,51 +81,6 @@ async fn view_for(state: &AppState, c: &Ctx) -> Result<std::sync::Arc<CatalogVie
 
 fn found<'a>(c: &Ctx, v: Option<&'a StoredFramework>) -> Result<&'a StoredFramework, PageError> {
     v.ok_or(PageError::Store(c.t(), StoreError::NotFound))
-}
-
-pub struct Row {
-    pub href: String,
-    pub name: String,
-    pub publisher: String,
-    pub version: String,
-    pub published: String,
-    pub requirements: i64,
-    pub expected: Option<usize>,
-    pub status: &'static str,
-    pub private: bool,
-    pub builtin: bool,
-}
-
-#[derive(Template)]
-#[template(path = "catalog_list.html")]
-struct ListPage {
-    c: Chrome,
-    rows: Vec<Row>,
-}
-
-async fn list_page(State(state): State<AppState>, c: Ctx) -> PageResult {
-    let view = view_for(&state, &c).await?;
-    let t = c.t();
-    let rows = view
-        .latest()
-        .into_iter()
-        .map(|f| {
-            let fw = &f.framework;
-            Row {
-                href: format!("/frameworks/{}", enc(&fw.id)),
-                name: pick(t, &fw.name),
-                publisher: fw.publisher.clone(),
-                version: fw.version.clone(),
-                published: fw.published.clone().unwrap_or_default(),
-                requirements: f.info.assessable_count,
-                expected: fw.expected_assessable.filter(|e| *e as i64 != f.info.assessable_count),
-                status: verification_key(&fw.verification),
-                private: f.info.owner_org_id.is_some(),
-                builtin: f.info.builtin,
-            }
-        })
-        .collect();
-    Ok(render(&ListPage { c: chrome(&state, &c, "catalog.title", None).await, rows }))
 }
 
 pub struct TreeRow {
@@ -187,6 +141,7 @@ struct FrameworkQuery {
     version: Option<String>,
     q: Option<String>,
     tag: Option<String>,
+    notice: Option<String>,
 }
 
 pub struct Hit {
@@ -255,7 +210,7 @@ async fn framework_page(
     let tags: BTreeSet<String> = fw.nodes.iter().flat_map(|n| n.tags.iter().map(Tag::to_text)).collect();
     let other = if t.0 == Lang::Ja { &fw.name.en } else { &fw.name.ja };
     let page = FrameworkPage {
-        c: chrome(&state, &c, "catalog.title", None).await,
+        c: chrome(&state, &c, "catalog.title", q.notice.as_deref()).await,
         id: fw.id.clone(),
         name: pick(t, &fw.name),
         other_name: other.clone(),

@@ -26,6 +26,50 @@ pub(crate) const TABLE: &[(&str, &str, &str)] = &[
     ("catalog.v.secondary", "From secondary sources", "二次資料に基づく"),
     ("catalog.v.unverified", "Not verified", "未確認"),
     ("catalog.v.own", "Written by mamori (not official)", "mamori 独自（公式ではない）"),
+    ("catalog.delete", "Delete", "削除"),
+    ("catalog.deleted", "Deleted.", "削除しました。"),
+    (
+        "catalog.delete.pinned",
+        "Not deleted: an assessment of your organization is pinned to this framework. Delete or archive that assessment's framework use first.",
+        "削除できません。組織の自己評価がこのフレームワークを使用しています。",
+    ),
+    (
+        "catalog.delete.builtin",
+        "Built-in and global frameworks and crosswalks cannot be deleted.",
+        "組み込み・共通のフレームワークとクロスウォークは削除できません。",
+    ),
+    ("catalog.own_crosswalks", "Your organization's crosswalks", "組織専用のクロスウォーク"),
+    ("catalog.crosswalk", "Crosswalk", "クロスウォーク"),
+    ("catalog.from", "From", "対応元"),
+    ("catalog.to", "To", "対応先"),
+    ("catalog.links", "Links", "リンク数"),
+    ("catalog.import", "Import a framework or mapping", "フレームワーク・対応表の取り込み"),
+    (
+        "catalog.import_hint",
+        "OSCAL (JSON/XML), CISO Assistant library YAML, the mamori CSV/XLSX template, CPSF and JC-STAR lists. The file becomes private to your organization; nothing is stored if any part is wrong.",
+        "OSCAL（JSON/XML）、CISO Assistant のライブラリ YAML、mamori の CSV/XLSX テンプレート、CPSF・JC-STAR の一覧に対応します。組織専用として保存され、誤りが一つでもあれば何も保存されません。",
+    ),
+    ("catalog.file", "File", "ファイル"),
+    ("catalog.format", "Format", "形式"),
+    ("catalog.format_auto", "Detect automatically", "自動判別"),
+    ("catalog.import_button", "Import", "取り込む"),
+    ("catalog.imported", "Imported.", "取り込みました。"),
+    (
+        "catalog.import.failed",
+        "The file was not imported; nothing was stored. The problem:",
+        "ファイルは取り込まれず、何も保存されていません。問題の箇所:",
+    ),
+    ("catalog.import.empty", "Choose a file to import.", "取り込むファイルを選んでください。"),
+    (
+        "catalog.import.forbidden",
+        "Only organization administrators may import frameworks.",
+        "フレームワークを取り込めるのは組織の管理者だけです。",
+    ),
+    (
+        "catalog.import.refused",
+        "The file was not imported; nothing was stored.",
+        "ファイルは取り込まれず、何も保存されていません。",
+    ),
     ("catalog.compare", "Compare coverage", "カバー率を比較"),
     ("catalog.versions", "Versions", "版"),
     ("catalog.provenance", "Provenance", "出典"),
@@ -83,3 +127,36 @@ pub(crate) const TABLE: &[(&str, &str, &str)] = &[
     ("catalog.maps_to", "Corresponds to", "対応先"),
     ("catalog.via", "via", "経由"),
 ];
+
+/// A located import error in the reader's language: where (file, line, cell or JSON pointer) and
+/// which rule. Details quoted from the file and parser messages stay as they are.
+pub(crate) fn import_problem(t: crate::i18n::Tr, e: &mamori_catalog::ImportError) -> String {
+    use mamori_catalog::{ErrorKind as K, Location as L};
+    if t.0 == crate::i18n::Lang::En {
+        return e.to_string();
+    }
+    let at = match &e.location {
+        L::None => e.file.clone(),
+        L::Line { line, column: Some(c) } => format!("{} の {line} 行 {c} 桁目", e.file),
+        L::Line { line, column: None } => format!("{} の {line} 行目", e.file),
+        L::Pointer(p) => format!("{} の {}", e.file, if p.is_empty() { "/" } else { p }),
+        L::Cell(s) if s.contains('!') => format!("{} のセル {s}", e.file),
+        L::Cell(s) => format!("{} のシート {s}", e.file),
+    };
+    let what = match &e.kind {
+        K::UnknownFormat => "ファイル形式を判別できません。形式を選んでください".to_owned(),
+        K::TooLarge { size, max } => format!("ファイルが大きすぎます（{size} バイト、上限 {max} バイト）"),
+        K::NotUtf8 => "UTF-8 のテキストではありません".to_owned(),
+        K::Syntax(s) => format!("構文エラー: {s}"),
+        K::Missing(f) => format!("必須項目 {f} がありません"),
+        K::MissingSheet(s) => {
+            format!("シート {s} がありません。テンプレート（export --format xlsx）から作成してください")
+        }
+        K::BadValue { field, reason } => format!("項目 {field} の値が不正です: {reason}"),
+        K::TooDeep(n) => format!("入れ子が {n} 階層を超えています"),
+        K::UnknownControl(c) => format!("プロファイルが選ぶ管理策 {c} がカタログにありません"),
+        K::Invalid(v) => format!("構造が不正です: {v}"),
+        K::Unsupported(s) => format!("対応していない文書です: {s}"),
+    };
+    format!("{at}: {what}")
+}

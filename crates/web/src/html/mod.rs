@@ -6,6 +6,7 @@ mod assess;
 mod auth;
 mod catalog;
 pub(crate) mod catalog_i18n;
+mod catalog_manage;
 pub(crate) mod chain;
 mod intel;
 pub(crate) mod intel_i18n;
@@ -35,6 +36,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .merge(account::routes())
         .merge(admin::routes())
         .merge(catalog::routes())
+        .merge(catalog_manage::routes())
         .merge(intel::routes())
         .merge(chain::routes())
         .merge(assess::routes())

@@ -59,6 +59,8 @@ pub struct Ids {
     /// A framework private to B, with its one requirement.
     pub b_framework: String,
     pub b_node: String,
+    /// A crosswalk private to B, from its framework to CSF 2.0.
+    pub b_crosswalk: String,
     /// B's report to the sharing hub and the collections around it.
     pub intel: crate::isolation_intel::IntelIds,
     /// B's supply link, attestation, share, pending review and supplier invitation.
@@ -163,6 +165,16 @@ pub fn probes(ids: &Ids) -> Vec<Probe> {
             NoLeak,
         ),
         p(M::GET, "/frameworks/{id}", format!("/frameworks/{}", ids.b_framework), none(), Denied),
+        p(M::GET, "/frameworks/import", "/frameworks/import", none(), NoLeak),
+        p(
+            M::POST,
+            "/frameworks/import",
+            "/frameworks/import",
+            Payload::Multipart(vec![("format", "auto".into()), ("file", "not a catalog".into())]),
+            NoLeak,
+        ),
+        p(M::POST, "/frameworks/{id}/delete", format!("/frameworks/{}/delete", ids.b_framework), form(&[]), Denied),
+        p(M::POST, "/crosswalks/{id}/delete", format!("/crosswalks/{}/delete", ids.b_crosswalk), form(&[]), Denied),
         p(
             M::GET,
             "/frameworks/{id}/nodes/{ref_id}",
@@ -216,6 +228,8 @@ pub fn probes(ids: &Ids) -> Vec<Probe> {
             Refused,
         ),
         p(M::GET, "/api/v1/frameworks/{id}", format!("/api/v1/frameworks/{}", ids.b_framework), none(), Denied),
+        p(M::DELETE, "/api/v1/frameworks/{id}", format!("/api/v1/frameworks/{}", ids.b_framework), none(), Denied),
+        p(M::DELETE, "/api/v1/crosswalks/{id}", format!("/api/v1/crosswalks/{}", ids.b_crosswalk), none(), Denied),
         p(
             M::GET,
             "/api/v1/frameworks/{id}/nodes",
@@ -326,6 +340,24 @@ fn request_text(probe: &Probe) -> String {
     }
 }
 
+/// B's private crosswalk, as a CISO Assistant mapping library.
+const B_CROSSWALK_YAML: &str = "urn: urn:minato:risk:library:minato-secret-map
+locale: en
+ref_id: minato-secret-map
+name: Minato secret mapping
+version: 1
+objects:
+  requirement_mapping_set:
+    urn: urn:minato:risk:req_mapping_set:minato-secret-map
+    name: Minato secret mapping
+    source_framework_urn: urn:minato:risk:framework:minato-secret-baseline
+    target_framework_urn: urn:intuitem:risk:framework:nist-csf-2.0
+    requirement_mappings:
+      - source_requirement_urn: MSB-1
+        target_requirement_urn: urn:intuitem:risk:req_node:nist-csf-2.0:gv.po-01
+        relationship: intersect
+";
+
 /// B's private framework, in mamori's own JSON form.
 const B_FRAMEWORK_JSON: &str = r#"{"id":"minato-secret-baseline","name":{"ja":"みなと秘密基準","en":"Minato secret baseline"},
 "publisher":"Minato Electronics","version":"1","nodes":[{"ref_id":"MSB-1","title":{"ja":"みなと秘密統制","en":"Minato secret control"},"assessable":true}]}"#;
@@ -395,6 +427,10 @@ async fn tenant_a_cannot_reach_any_of_tenant_bs_data_through_any_route() {
         )
         .await
         .unwrap();
+    let owner = mamori_store::CatalogOwner::Tenant(&b_tenant);
+    let yaml = B_CROSSWALK_YAML.as_bytes();
+    let report = app.store.import_catalog_file(owner, yaml, "map.yaml", mamori_catalog::Format::Auto, None, None).await;
+    assert_eq!(report.unwrap().crosswalks[0].0, "minato-secret-map");
     let b_owner = app.user_id(B_OWNER).await;
     let intel = crate::isolation_intel::seed(&app, &b_tenant, &b_secret, &b_owner).await;
     let chain = crate::isolation_chain::seed(&app, &b_tenant).await;
@@ -407,6 +443,7 @@ async fn tenant_a_cannot_reach_any_of_tenant_bs_data_through_any_route() {
         b_invitation: app.store.invitations(&b_tenant).await.unwrap()[0].id.clone(),
         b_framework: "minato-secret-baseline".into(),
         b_node: "MSB-1".into(),
+        b_crosswalk: "minato-secret-map".into(),
         intel,
         chain,
         assess,
