@@ -284,6 +284,10 @@ async fn the_html_pages_render_and_multipart_uploads_need_the_csrf_token() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("Answers!A2: 「Q1-1」はこのフレームワークの要求事項ではありません"), "{page}");
     assert_eq!(e.store.assessment(&t, &a.id).await.unwrap().answered, answered);
+    // Reloading that page (or switching the language there) goes back to the answers, not to a 405.
+    let resp = app.clone().oneshot(get(format!("/assessments/{}/import", a.id))).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(resp.headers()[header::LOCATION].to_str().unwrap(), format!("/assessments/{}", a.id));
     // An unknown reason in the address is not shown.
     let (_, page) = send(&app, get(format!("/assessments/{}?evidence_error=nav.logout&open=5", a.id))).await;
     assert!(!String::from_utf8_lossy(&page).contains("data-testid=\"evidence-error\""));

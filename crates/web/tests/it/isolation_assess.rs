@@ -188,6 +188,7 @@ pub fn probes(ids: &AssessIds) -> Vec<Probe> {
         p(M::GET, "/assessments/{id}/export/{format}", format!("/assessments/{a}/export/xlsx"), none(), Denied),
         p(M::GET, "/assessments/{id}/export/{format}", format!("/assessments/{a}/export/html"), none(), Denied),
         p(M::POST, "/assessments/{id}/import", format!("/assessments/{a}/import"), upload(r), Denied),
+        p(M::GET, "/assessments/{id}/import", format!("/assessments/{a}/import"), none(), Denied),
         p(M::GET, "/evidence/{id}", format!("/evidence/{f}"), none(), Denied),
         p(M::GET, "/evidence/{id}", format!("/evidence/{l}"), none(), Denied),
         // The API.

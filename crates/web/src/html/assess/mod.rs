@@ -47,7 +47,7 @@ pub fn routes() -> Router<AppState> {
         .route("/assessments/{id}/results", get(results_page))
         .route("/assessments/{id}/infer", get(infer_page).post(infer_confirm))
         .route("/assessments/{id}/export/{format}", get(export))
-        .route("/assessments/{id}/import", post(import))
+        .route("/assessments/{id}/import", get(back_to_answers).post(import))
         .route("/evidence/{id}", get(download))
         .route("/group", get(group_page))
         .route("/group/subsidiaries", post(request_subsidiary))

@@ -198,6 +198,14 @@ fn import_issue_text(c: &Ctx, i: &mamori_report::xlsx::ImportIssue) -> String {
     format!("{}: {text}", i.location())
 }
 
+/// A refused import leaves the browser on `/assessments/{id}/import`; a reload or a language
+/// switch from there goes back to the answers (or to "not found" for another tenant's id).
+pub(super) async fn back_to_answers(State(state): State<AppState>, c: Ctx, Path(id): Path<String>) -> PageResult {
+    let t = tenant(&state, &c).await?;
+    let a = state.store.assessment(&t, &id).await.map_err(store_err(&c))?;
+    Ok(Redirect::to(&format!("/assessments/{}", a.id)).into_response())
+}
+
 pub(super) async fn import(
     State(state): State<AppState>,
     c: Ctx,
