@@ -362,12 +362,6 @@ async fn import_framework(
     }
 }
 
-fn safe_name(text: &str) -> String {
-    let s: String =
-        text.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
-    s.chars().take(80).collect()
-}
-
 /// An export `format` parameter: the format, its media type and file extension.
 fn export_format(name: &str) -> Result<(ExportFormat, &'static str, &'static str), ApiError> {
     Ok(match name {
@@ -393,17 +387,15 @@ async fn export_framework(
     let (format, content_type, ext) = export_format(&q.format)?;
     let view = state.store.catalog_view(Some(&t)).await?;
     let f = pick(&view, &id, q.version.as_deref())?;
-    let now =
-        time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
-    let bytes = mamori_catalog::export(&f.framework, format, &now)
+    let bytes = mamori_catalog::export(&f.framework, format, &now_rfc3339())
         .map_err(|e| ApiError::detail(Code::ValidationFailed, e.to_string()))?;
-    let disposition =
-        format!("attachment; filename=\"{}-{}.{ext}\"", safe_name(&f.framework.id), safe_name(&f.framework.version));
-    let mut resp = crate::middleware::typed(content_type, bytes);
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(resp)
+    let name = format!("{}-{}.{ext}", f.framework.id, f.framework.version);
+    Ok(crate::html::assess_attachment(content_type, &name, bytes))
+}
+
+/// The export time written into exported documents.
+fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
 
 /// Export a crosswalk with all its links: `format` = oscal (OSCAL mapping), ciso-assistant or json.
@@ -419,15 +411,9 @@ async fn export_crosswalk(
     let view = state.store.catalog_view(Some(&t)).await?;
     let xw = view.crosswalk_full(&id).ok_or_else(|| not_found("such crosswalk"))?;
     let frameworks: Vec<mamori_catalog::Framework> = view.latest().iter().map(|f| (*f.framework).clone()).collect();
-    let now =
-        time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
-    let bytes = mamori_catalog::export_crosswalk(&xw, &frameworks, format, &now)
+    let bytes = mamori_catalog::export_crosswalk(&xw, &frameworks, format, &now_rfc3339())
         .map_err(|e| ApiError::detail(Code::ValidationFailed, e.to_string()))?;
-    let mut resp = crate::middleware::typed(content_type, bytes);
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{}.{ext}\"", safe_name(&xw.id))) {
-        resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(resp)
+    Ok(crate::html::assess_attachment(content_type, &format!("{}.{ext}", xw.id), bytes))
 }
 
 /// Added, removed and changed nodes from `{id}` to `{other}`; each is `id` or `id@version`.
