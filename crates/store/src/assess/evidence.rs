@@ -167,6 +167,24 @@ async fn insert<C: ConnectionTrait>(conn: &C, tenant: &Tenant, e: &EvidenceInfo)
     Ok(())
 }
 
+/// Stores new evidence, audits it and, when asked, attaches it to a requirement, inside the
+/// caller's transaction (a file's sealed bytes are added by the caller).
+async fn record<C: ConnectionTrait>(
+    txn: &C,
+    tenant: &Tenant,
+    info: &EvidenceInfo,
+    action: &str,
+    detail: serde_json::Value,
+    attach: Option<(&str, &str)>,
+) -> Result<(), StoreError> {
+    insert(txn, tenant, info).await?;
+    audit_assess(txn, tenant, action, "evidence", &info.id, detail).await?;
+    if let Some((a, r)) = attach {
+        link(txn, tenant, &info.id, a, r).await?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// Stores a file as evidence, optionally attaching it to a requirement of an assessment.
     pub async fn add_file_evidence(
@@ -205,28 +223,18 @@ impl Store {
             created_by: tenant.actor().audit_label(),
             created_at: now_ms(),
         };
+        let sealed = self.seal_evidence(&info.id, file.bytes)?;
+        let detail = serde_json::json!({
+            "name": info.name, "size": info.size, "sha256": info.sha256, "mime": info.mime,
+        });
         let txn = self.conn().begin().await?;
-        insert(&txn, tenant, &info).await?;
+        record(&txn, tenant, &info, "evidence.upload", detail, attach).await?;
         let q = Query::insert()
             .into_table(EvidenceBlobs::Table)
             .columns([EvidenceBlobs::EvidenceId, EvidenceBlobs::Content])
-            .values_panic([info.id.clone().into(), self.seal_evidence(&info.id, file.bytes)?.into()])
+            .values_panic([info.id.clone().into(), sealed.into()])
             .to_owned();
         txn.execute(&q).await?;
-        audit_assess(
-            &txn,
-            tenant,
-            "evidence.upload",
-            "evidence",
-            &info.id,
-            serde_json::json!({
-                "name": info.name, "size": info.size, "sha256": info.sha256, "mime": info.mime,
-            }),
-        )
-        .await?;
-        if let Some((a, r)) = attach {
-            link(&txn, tenant, &info.id, a, r).await?;
-        }
         txn.commit().await?;
         Ok(info)
     }
@@ -259,11 +267,7 @@ impl Store {
             created_at: now_ms(),
         };
         let txn = self.conn().begin().await?;
-        insert(&txn, tenant, &info).await?;
-        audit_assess(&txn, tenant, "evidence.link_add", "evidence", &info.id, serde_json::json!({"url": url})).await?;
-        if let Some((a, r)) = attach {
-            link(&txn, tenant, &info.id, a, r).await?;
-        }
+        record(&txn, tenant, &info, "evidence.link_add", serde_json::json!({"url": url}), attach).await?;
         txn.commit().await?;
         Ok(info)
     }
